@@ -1,0 +1,1 @@
+"""Storage helpers: DuckDB asset tables and the SQLite cache file."""
