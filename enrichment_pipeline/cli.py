@@ -1,0 +1,176 @@
+"""The `enrichment-pipeline` command.
+
+`run` executes the same Dagster job the inbox sensor launches (`enrich_upload`), in process, for
+one file; `extract` runs the contact extractor on one saved page. Dagster's own log lines are
+kept at WARNING so the terminal shows progress, not plumbing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_FILE = 2
+
+STAGES = (
+    ("raw_upload", "Reading file"),
+    ("validated_records", "Validating rows"),
+    ("website_matches", "Finding websites"),
+    ("scraped_contacts", "Scraping contacts"),
+    ("generated_emails", "Writing emails"),
+    ("enriched_export", "Exporting"),
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="enrichment-pipeline",
+        description=(
+            "Enrich a CSV of local businesses: official website, contacts, decision makers and "
+            "a personalised cold email per row. The same Dagster assets as `make run`, in process."
+        ),
+        epilog="Environment: ENRICH_DATA_DIR, ENRICH_HOST_MAP, SEARXNG_URL, BRAVE_API_KEY, "
+        "GOOGLE_API_KEY/GOOGLE_CSE_ID, LLM_PROVIDER, LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, "
+        "ENRICH_CHROMIUM (see README).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="enrich one CSV file and write DIR/<name>.csv, .json and .rejected.csv",
+        description="Enrich one CSV file. Writes <name>.csv, <name>.json and "
+        "<name>.rejected.csv into the output folder. Exit 0 on success, 2 when the file "
+        "cannot be taken (the reason is printed on stderr), 1 when a stage fails.",
+    )
+    run.add_argument("file", type=Path, help="the CSV file (any delimiter/encoding)")
+    run.add_argument("--out", type=Path, default=None, help="output folder (default data/outbox)")
+    run.add_argument(
+        "--estimate",
+        action="store_true",
+        help="print the expected model calls, tokens and cost; run nothing",
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress bars or summary")
+    run.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+
+    extract = sub.add_parser(
+        "extract",
+        help="run the contact extractor on one saved HTML page and print JSON",
+        description="Extract emails, phones, social profiles and people from a saved page.",
+    )
+    extract.add_argument("--url", required=True, help="the page's URL (for links and domains)")
+    extract.add_argument("file", type=Path, help="the saved HTML file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "extract":
+        return _extract(args)
+    return _run(args)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"enrichment-pipeline: {message}", file=sys.stderr)
+    return code
+
+
+def _extract(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        return _fail(f"{args.file}: no such file", EXIT_BAD_FILE)
+    from enrichment_pipeline.core.extract import extract_file
+
+    print(json.dumps(extract_file(args.file, args.url), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _estimate(path: Path) -> int:
+    from enrichment_pipeline.core.ingest import IngestConfig, UploadError, read_upload
+    from enrichment_pipeline.core.normalize import validate_records
+    from enrichment_pipeline.core.writing import (
+        WriterConfig,
+        build_facts,
+        estimate_cost,
+        load_sender_profile,
+    )
+    from enrichment_pipeline.defs.assets.common import none_if_missing, unique_records
+
+    try:
+        raw = read_upload(path, IngestConfig())
+    except UploadError as err:
+        return _fail(f"{path.name}: {err}", EXIT_BAD_FILE)
+    valid = unique_records(validate_records(raw.frame).valid)
+    facts = [
+        build_facts({k: none_if_missing(v) for k, v in r.items()}, None)
+        for r in valid.to_dict("records")
+    ]
+    config = WriterConfig.from_env(dict(os.environ, LLM_PROVIDER="openai"))
+    estimate = estimate_cost(facts, config=config, profile=load_sender_profile(None))
+    print(
+        json.dumps(
+            {
+                "records": len(facts),
+                "model": config.model,
+                "calls": estimate.calls,
+                "tokens_in": estimate.tokens_in,
+                "tokens_out": estimate.tokens_out,
+                "cost_usd": round(estimate.cost_usd, 4),
+            },
+            indent=2,
+        )
+    )
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        return _fail(f"{path}: no such file", EXIT_BAD_FILE)
+    if args.estimate:
+        return _estimate(path)
+
+    from enrichment_pipeline.runner import run_file
+
+    started = time.perf_counter()
+    outcome = run_file(path, out_dir=args.out, show_progress=not (args.quiet or args.json))
+    outcome["seconds"] = round(time.perf_counter() - started, 2)
+    if args.json:
+        print(json.dumps(outcome, indent=2, default=str))
+    elif not args.quiet and outcome["ok"]:
+        _print_summary(outcome)
+    if not outcome["ok"]:
+        return _fail(outcome["error"], EXIT_BAD_FILE if outcome.get("bad_file") else EXIT_FAILED)
+    return EXIT_OK
+
+
+def _print_summary(outcome: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{outcome['file']} → {outcome['upload']}", show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for label, key in (
+        ("rows in file", "rows_in"),
+        ("enriched rows", "rows_enriched"),
+        ("rejected rows", "rows_rejected"),
+        ("with an email", "rows_with_email"),
+    ):
+        table.add_row(label, str(outcome.get(key, "")))
+    for status, count in sorted(outcome.get("statuses", {}).items()):
+        table.add_row(f"status {status}", str(count))
+    for label, key in (("CSV", "csv"), ("JSON", "json"), ("rejected", "rejected")):
+        table.add_row(label, str(outcome.get(key, "")))
+    table.add_row("time", f"{outcome['seconds']} s")
+    Console(stderr=True).print(table)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

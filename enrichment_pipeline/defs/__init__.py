@@ -1,0 +1,1 @@
+"""The Dagster shell: assets, checks, resources, sensor, schedules. Thin by design."""

@@ -1,0 +1,1 @@
+"""Assets by stage: ingestion, websites, contacts, emails, export."""

@@ -1,0 +1,127 @@
+"""Stage 4: write a personalised cold email per business."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from enrichment_pipeline.core.tables import GENERATED_EMAILS
+from enrichment_pipeline.core.writing import (
+    LlmCache,
+    build_facts,
+    load_sender_profile,
+    write_emails,
+)
+from enrichment_pipeline.defs.assets.common import (
+    frame_from,
+    naive_utc,
+    none_if_missing,
+    progress_logger,
+    unique_records,
+)
+from enrichment_pipeline.defs.metadata import Timer, counts_table, preview
+from enrichment_pipeline.defs.partitions import uploads_partitions
+from enrichment_pipeline.defs.resources import PipelineSettings, WriterResource
+from enrichment_pipeline.defs.schemas import column_schema
+
+_JSON_FIELDS = ("emails", "phones", "socials", "people", "facts", "pages", "sources")
+
+
+def _contacts_by_record(scraped: pd.DataFrame) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for row in scraped.to_dict("records"):
+        parsed = {k: none_if_missing(v) for k, v in row.items()}
+        for field in _JSON_FIELDS:
+            if parsed.get(field):
+                parsed[field] = json.loads(parsed[field])
+        out[int(row["record_id"])] = parsed
+    return out
+
+
+@dg.asset(
+    partitions_def=uploads_partitions,
+    group_name="outreach",
+    kinds={"python", "duckdb"},
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL),
+    metadata={"partition_expr": "upload_id", **column_schema("generated_emails")},
+    tags={"stage": "emails"},
+)
+def generated_emails(
+    context: dg.AssetExecutionContext,
+    settings: PipelineSettings,
+    writer: WriterResource,
+    validated_records: pd.DataFrame,
+    website_matches: pd.DataFrame,
+    scraped_contacts: pd.DataFrame,
+) -> dg.Output[pd.DataFrame]:
+    """Three subject lines, an icebreaker, a hot button and a body per business.
+
+    Grounded only in facts we found (name, city, website, decision maker, short snippets from
+    the site). The default writer is offline templates; with LLM_PROVIDER=openai any
+    OpenAI-compatible model writes, one call per business, and answers that invent facts or
+    break the rules fall back to the template with the reason recorded. Unchanged businesses
+    are answered from the cache: no repeated calls or cost.
+    """
+    timer = Timer()
+    records = unique_records(validated_records)
+    websites = {
+        int(r["record_id"]): none_if_missing(r["website"])
+        for r in website_matches.to_dict("records")
+        if r["status"] == "matched"
+    }
+    contacts = _contacts_by_record(scraped_contacts)
+    facts = []
+    ids: list[tuple[int, str]] = []
+    for r in records.to_dict("records"):
+        record = {k: none_if_missing(v) for k, v in r.items()}
+        record_id = int(record["row_number"])
+        record["website"] = websites.get(record_id)
+        facts.append(build_facts(record, contacts.get(record_id)))
+        ids.append((record_id, record["company_key"]))
+
+    paths = settings.paths()
+    profile_path = Path(writer.sender_profile) if writer.sender_profile else paths.sender_profile
+    profile = load_sender_profile(profile_path if profile_path.exists() else None)
+    config = writer.writer_config()
+    progress = progress_logger(context, "generated_emails", len(facts))
+    emails = write_emails(
+        facts, config=config, profile=profile, cache=LlmCache(paths.cache_db), progress=progress
+    )
+    now = naive_utc(datetime.now(UTC))
+    rows = []
+    for (record_id, company_key), email in zip(ids, emails, strict=True):
+        row = asdict(email)
+        row.update(record_id=record_id, company_key=company_key, generated_at=now)
+        rows.append(row)
+    frame = frame_from(rows, [c for c in GENERATED_EMAILS.column_names if c != "upload_id"])
+    writers = Counter(e.writer for e in emails)
+    fallbacks = Counter(e.fallback_reason for e in emails if e.fallback_reason)
+    calls = sum(1 for e in emails if e.writer != "template" and not e.cached)
+    tokens_in = sum(e.tokens_in for e in emails)
+    tokens_out = sum(e.tokens_out for e in emails)
+    cost = sum(e.cost_usd for e in emails)
+    return dg.Output(
+        frame,
+        metadata={
+            "emails": len(emails),
+            "by_writer": counts_table(sorted(writers.items()), ("writer", "emails")),
+            "fallbacks": sum(fallbacks.values()),
+            "fallback_reasons": counts_table(fallbacks.most_common(10), ("reason", "emails")),
+            "model_calls": calls,
+            "cached_answers": sum(1 for e in emails if e.cached),
+            "tokens_in": tokens_in,
+            "tokens_out": tokens_out,
+            "cost_usd": round(cost, 6),
+            "cost_per_record_usd": round(cost / len(emails), 8) if emails else 0.0,
+            "model": config.model if config.provider != "template" else "template",
+            "preview": preview(frame, ["record_id", "subject_1", "icebreaker", "writer"]),
+            "duration_s": timer.seconds,
+        },
+    )

@@ -1,0 +1,194 @@
+"""Stage 1: read the uploaded file, then validate and normalise its rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from enrichment_pipeline.core.ingest import (
+    IngestConfig,
+    UploadError,
+    read_upload,
+    upload_partition_key,
+)
+from enrichment_pipeline.core.normalize import validate_records
+from enrichment_pipeline.core.uploads import (
+    ArchivedUpload,
+    archive_upload,
+    find_archived,
+    reject_upload,
+)
+from enrichment_pipeline.defs.metadata import Timer, counts_table, preview, rate
+from enrichment_pipeline.defs.partitions import uploads_partitions
+from enrichment_pipeline.defs.resources import PipelineSettings
+from enrichment_pipeline.defs.schemas import column_schema
+from enrichment_pipeline.defs.tags import SOURCE_PATH_TAG
+
+GROUP = "ingestion"
+
+
+def _locate_upload(context: dg.AssetExecutionContext, settings: PipelineSettings) -> ArchivedUpload:
+    """Find the partition's file: the archived copy, else the inbox file named by the run."""
+    paths = settings.paths().ensure()
+    key = context.partition_key
+    archived = find_archived(paths, key)
+    if archived is not None:
+        return archived
+    source = context.run.tags.get(SOURCE_PATH_TAG)
+    if not source or not Path(source).is_file():
+        raise dg.Failure(
+            description=(
+                f"No file for upload {key!r}: it is neither in {paths.archive} nor at the "
+                f"inbox path recorded on the run ({source!r}). Drop the file into the inbox again."
+            ),
+            allow_retries=False,
+        )
+    source_path = Path(source)
+    actual = upload_partition_key(source_path)
+    if actual != key:
+        raise dg.Failure(
+            description=(
+                f"{source_path.name} changed after it was picked up (now {actual!r}, run is for "
+                f"{key!r}); the new content will be processed as its own upload."
+            ),
+            allow_retries=False,
+        )
+    in_inbox = source_path.resolve().parent == paths.inbox.resolve()
+    return archive_upload(paths, key, source_path, move=in_inbox)
+
+
+@dg.asset(
+    partitions_def=uploads_partitions,
+    group_name=GROUP,
+    kinds={"csv", "duckdb"},
+    metadata={"partition_expr": "upload_id", **column_schema("raw_upload")},
+    tags={"stage": "ingest"},
+)
+def raw_upload(
+    context: dg.AssetExecutionContext, settings: PipelineSettings
+) -> dg.Output[pd.DataFrame]:
+    """The uploaded file exactly as read: every column kept as text, with row numbers.
+
+    The file is copied to the archive first, so reruns and backfills work after the inbox copy
+    is gone. Encodings (UTF-8, BOM, Windows-1252), delimiters and header names are detected;
+    a file that cannot be read is moved to `rejected/` with an `.error.txt` saying why, and the
+    run fails with that message.
+    """
+    timer = Timer()
+    upload = _locate_upload(context, settings)
+    config = IngestConfig(
+        max_bytes=int(settings.max_upload_mb * 1024 * 1024),
+        max_rows=settings.max_rows,
+        column_map=settings.column_mapping(),
+    )
+    try:
+        result = read_upload(upload.path, config)
+    except UploadError as err:
+        moved_to = reject_upload(settings.paths(), upload, str(err))
+        raise dg.Failure(
+            description=f"{upload.original_name}: {err}",
+            metadata={"reason": err.code, "moved_to": str(moved_to)},
+            allow_retries=False,
+        ) from err
+    frame = result.frame.copy()
+    frame["source_file"] = upload.original_name
+    for warning in result.warnings:
+        context.log.warning(f"{upload.original_name}: {warning}")
+    return dg.Output(
+        frame,
+        metadata={
+            "source_file": upload.original_name,
+            "archived_copy": dg.MetadataValue.path(str(upload.path)),
+            "rows": len(frame),
+            "encoding": result.encoding,
+            "delimiter": repr(result.delimiter),
+            "column_mapping": counts_table(
+                sorted(result.mapping.items()), ("field", "your column")
+            ),
+            "unmapped_columns": ", ".join(
+                h for h in result.headers if h not in result.mapping.values()
+            )
+            or "none",
+            "warnings": len(result.warnings),
+            "preview": preview(
+                frame, ["row_number", "name", "address", "city", "state", "phone", "website"]
+            ),
+            "duration_s": timer.seconds,
+        },
+    )
+
+
+@dg.multi_asset(
+    partitions_def=uploads_partitions,
+    group_name=GROUP,
+    outs={
+        "validated_records": dg.AssetOut(
+            description=(
+                "Rows that passed validation, normalised: display and matching names, street/city/"
+                "state/ZIP, phone in E.164 (raw kept), canonical website, a stable company_key. "
+                "Repeats of a business in the same file point at the first row (duplicate_of)."
+            ),
+            metadata={"partition_expr": "upload_id", **column_schema("validated_records")},
+            kinds={"duckdb", "pandas"},
+        ),
+        "rejected_records": dg.AssetOut(
+            description=(
+                "Rows that could not be used, each with the specific reason. Together with "
+                "validated_records they hold every row of the file, never fewer."
+            ),
+            metadata={"partition_expr": "upload_id", **column_schema("rejected_records")},
+            kinds={"duckdb", "pandas"},
+        ),
+    },
+    op_tags={"stage": "validate"},
+)
+def validated_and_rejected_records(
+    context: dg.AssetExecutionContext, settings: PipelineSettings, raw_upload: pd.DataFrame
+):
+    """Validate (Pandera) and normalise the raw rows; route failures to rejected_records."""
+    timer = Timer()
+    result = validate_records(raw_upload, region=settings.region)
+    valid, rejected = result.valid, result.rejected
+    total = len(raw_upload)
+    duplicates = int(valid["duplicate_of"].notna().sum()) if len(valid) else 0
+    reasons = Counter(rejected["reason"]).most_common(10) if len(rejected) else []
+    yield dg.Output(
+        valid,
+        output_name="validated_records",
+        metadata={
+            "rows": len(valid),
+            "rows_in_file": total,
+            "valid_rate": rate(len(valid), total),
+            "duplicates": duplicates,
+            "unique_businesses": len(valid) - duplicates,
+            "with_phone": int(valid["phone_e164"].notna().sum()) if len(valid) else 0,
+            "with_website": int(valid["website"].notna().sum()) if len(valid) else 0,
+            "preview": preview(
+                valid,
+                [
+                    "row_number",
+                    "name",
+                    "city",
+                    "state",
+                    "zip",
+                    "phone_e164",
+                    "website",
+                    "duplicate_of",
+                ],
+            ),
+            "duration_s": timer.seconds,
+        },
+    )
+    yield dg.Output(
+        rejected,
+        output_name="rejected_records",
+        metadata={
+            "rows": len(rejected),
+            "reject_rate": rate(len(rejected), total),
+            "top_reasons": counts_table(reasons, ("reason", "rows")),
+            "preview": preview(rejected, ["row_number", "reason", "fields"]),
+        },
+    )

@@ -1,0 +1,119 @@
+"""Stage 2: find and verify each business's official website."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import dagster as dg
+import pandas as pd
+
+from enrichment_pipeline.core.discovery import MatchConfig, MatchInput, find_websites
+from enrichment_pipeline.core.tables import WEBSITE_MATCHES
+from enrichment_pipeline.core.web import Fetcher, PageCache
+from enrichment_pipeline.defs.assets.common import (
+    NETWORK_RETRY,
+    frame_from,
+    naive_utc,
+    none_if_missing,
+    progress_logger,
+    to_json,
+    unique_records,
+)
+from enrichment_pipeline.defs.metadata import Timer, counts_table, histogram, preview, rate
+from enrichment_pipeline.defs.partitions import uploads_partitions
+from enrichment_pipeline.defs.resources import PipelineSettings, SearchResource, WebResource
+from enrichment_pipeline.defs.schemas import column_schema
+
+
+def _inputs(records: pd.DataFrame) -> list[MatchInput]:
+    return [
+        MatchInput(
+            record_id=int(r["row_number"]),
+            company_key=r["company_key"],
+            name=r["name"],
+            name_normalized=none_if_missing(r["name_normalized"]),
+            street=none_if_missing(r["street"]),
+            city=none_if_missing(r["city"]),
+            state=none_if_missing(r["state"]),
+            zip=none_if_missing(r["zip"]),
+            phone_e164=none_if_missing(r["phone_e164"]),
+            website=none_if_missing(r["website"]),
+        )
+        for r in records.to_dict("records")
+    ]
+
+
+@dg.asset(
+    partitions_def=uploads_partitions,
+    group_name="enrichment",
+    kinds={"python", "duckdb"},
+    retry_policy=NETWORK_RETRY,
+    metadata={"partition_expr": "upload_id", **column_schema("website_matches")},
+    tags={"stage": "websites"},
+)
+def website_matches(
+    context: dg.AssetExecutionContext,
+    settings: PipelineSettings,
+    web: WebResource,
+    search: SearchResource,
+    validated_records: pd.DataFrame,
+) -> dg.Output[pd.DataFrame]:
+    """Each business's official website, with a confidence and the evidence behind it.
+
+    Candidates come from the file's website column, search providers and domain guessing; each
+    is fetched and verified against the record (phone, address, name). Below the acceptance
+    threshold the row says `not_found` or `ambiguous` and names the best rejected candidate for
+    human review. One row per business (duplicates in the file are matched once).
+    """
+    timer = Timer()
+    records = _inputs(unique_records(validated_records))
+    paths = settings.paths()
+    config = MatchConfig(
+        accept_threshold=search.accept_threshold,
+        cache_ttl_s=search.match_ttl_days * 86_400,
+        record_concurrency=web.record_concurrency,
+        region=settings.region,
+    )
+    progress = progress_logger(context, "website_matches", len(records))
+
+    async def run():
+        async with Fetcher(web.fetch_config(), PageCache(paths.cache_db)) as fetcher:
+            found = await find_websites(records, fetcher=fetcher, config=config, progress=progress)
+            return found, fetcher.stats
+
+    matches, stats = asyncio.run(run())
+    rows = []
+    for m in matches:
+        row = m.to_dict()
+        row["evidence"] = to_json(m.evidence)
+        row["checked_at"] = naive_utc(m.checked_at)
+        rows.append(row)
+    frame = frame_from(rows, [c for c in WEBSITE_MATCHES.column_names if c != "upload_id"])
+    statuses = Counter(m.status for m in matches)
+    sources = Counter(m.source for m in matches if m.status == "matched")
+    review = frame[
+        frame["status"].isin(["ambiguous", "not_found"]) & frame["review_candidate"].notna()
+    ]
+    return dg.Output(
+        frame,
+        metadata={
+            "businesses": len(matches),
+            "matched": statuses.get("matched", 0),
+            "match_rate": rate(statuses.get("matched", 0), len(matches)),
+            "by_status": counts_table(sorted(statuses.items()), ("status", "businesses")),
+            "by_source": counts_table(sorted(sources.items()), ("source", "matches")),
+            "confidence_histogram": histogram(
+                m.confidence for m in matches if m.status == "matched"
+            ),
+            "for_review": preview(
+                review, ["record_id", "review_candidate", "review_reason", "confidence"]
+            ),
+            "pages_fetched": stats.network_requests,
+            "pages_from_cache": stats.cache_hits,
+            "preview": preview(
+                frame, ["record_id", "status", "website", "confidence", "source", "error"]
+            ),
+            "duration_s": timer.seconds,
+        },
+    )

@@ -1,0 +1,1 @@
+"""Asset checks: every asset has at least one; warnings name the reason."""

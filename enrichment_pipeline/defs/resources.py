@@ -1,0 +1,110 @@
+"""Configurable resources. Each reads its settings from the environment via dg.EnvVar in
+`definitions.py`, so the UI shows which variable configures what without revealing secrets."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+from pydantic import Field
+
+from enrichment_pipeline.core.paths import DataPaths, data_paths
+
+
+class PipelineSettings(dg.ConfigurableResource):
+    """Where data lives and how uploads are read and validated."""
+
+    data_dir: str = Field(
+        default="data", description="Root of inbox/outbox/archive/... (ENRICH_DATA_DIR)."
+    )
+    max_upload_mb: float = Field(default=50, description="Reject files larger than this.")
+    max_rows: int = Field(default=100_000, description="Reject files with more data rows.")
+    column_map: str = Field(
+        default="{}",
+        description='JSON object mapping your headers to fields, e.g. {"Dealer": "name"}.',
+    )
+    region: str = Field(default="US", description="Default phone region (ISO country code).")
+
+    def paths(self) -> DataPaths:
+        return data_paths(self.data_dir)
+
+    def column_mapping(self) -> dict[str, str]:
+        parsed = json.loads(self.column_map or "{}")
+        if not isinstance(parsed, dict):
+            raise ValueError("column_map must be a JSON object of header -> field")
+        return {str(k): str(v) for k, v in parsed.items()}
+
+
+class WebResource(dg.ConfigurableResource):
+    """The polite, safe web client's settings (see core/web)."""
+
+    concurrency: int = Field(default=64, description="Requests in flight across all hosts.")
+    per_host: int = Field(default=2, description="Requests in flight per host.")
+    host_delay_s: float = Field(
+        default=0.5, description="Minimum spacing between requests to one host."
+    )
+    record_concurrency: int = Field(
+        default=512, description="Businesses worked on at once (their requests share the limits)."
+    )
+    cache_ttl_days: float = Field(
+        default=30, description="Pages younger than this are not refetched."
+    )
+    host_map_file: str | None = Field(
+        default=None, description="ENRICH_HOST_MAP: JSON host -> loopback origin (tests, demo)."
+    )
+    chromium: str | None = Field(default=None, description="ENRICH_CHROMIUM: browser binary.")
+    user_agent: str | None = Field(default=None, description="Override the User-Agent string.")
+
+    def fetch_config(self):  # -> core.web.FetchConfig (imported lazily: playwright is heavy)
+        from enrichment_pipeline.core.web import FetchConfig, load_host_map
+
+        host_map = (
+            load_host_map({"ENRICH_HOST_MAP": self.host_map_file}) if self.host_map_file else None
+        )
+        overrides: dict[str, object] = {
+            "concurrency": self.concurrency,
+            "per_host": self.per_host,
+            "host_delay_s": self.host_delay_s,
+            "cache_ttl_s": self.cache_ttl_days * 86_400,
+            "host_map": host_map,
+            "chromium_path": self.chromium,
+        }
+        if self.user_agent:
+            overrides["user_agent"] = self.user_agent
+        return FetchConfig(**overrides)  # type: ignore[arg-type]
+
+
+class SearchResource(dg.ConfigurableResource):
+    """Search providers for website discovery; each one is optional."""
+
+    searxng_url: str | None = Field(default=None, description="SEARXNG_URL: SearXNG instance.")
+    brave_api_key: str | None = Field(default=None, description="BRAVE_API_KEY.")
+    google_api_key: str | None = Field(default=None, description="GOOGLE_API_KEY.")
+    google_cse_id: str | None = Field(default=None, description="GOOGLE_CSE_ID.")
+    accept_threshold: float = Field(default=0.6, description="Minimum confidence to accept a site.")
+    match_ttl_days: float = Field(default=30, description="Reuse a business's match this long.")
+
+
+class WriterResource(dg.ConfigurableResource):
+    """The email writer: offline templates by default, or any OpenAI-compatible model."""
+
+    provider: str = Field(default="template", description="LLM_PROVIDER: template or openai.")
+    base_url: str | None = Field(default=None, description="LLM_BASE_URL.")
+    api_key: str | None = Field(default=None, description="LLM_API_KEY / OPENAI_API_KEY.")
+    model: str | None = Field(default=None, description="LLM_MODEL (default gpt-4o-mini).")
+    concurrency: int = Field(default=16, description="Model calls in flight.")
+    sender_profile: str | None = Field(
+        default=None, description="Sender profile TOML (default: <data dir>/sender_profile.toml)."
+    )
+
+    def writer_config(self):  # -> core.writing.WriterConfig
+        from enrichment_pipeline.core.writing import WriterConfig
+
+        env: dict[str, str] = {"LLM_PROVIDER": self.provider}
+        if self.base_url:
+            env["LLM_BASE_URL"] = self.base_url
+        if self.api_key:
+            env["LLM_API_KEY"] = self.api_key
+        if self.model:
+            env["LLM_MODEL"] = self.model
+        return WriterConfig.from_env(env, concurrency=self.concurrency)

@@ -1,0 +1,135 @@
+"""Scheduled backfills: finish interrupted uploads, refresh stale matches and contacts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+
+import dagster as dg
+
+from enrichment_pipeline.core.uploads import find_archived
+from enrichment_pipeline.defs.jobs import enrich_upload_job, refresh_job
+from enrichment_pipeline.defs.partitions import uploads_partitions
+from enrichment_pipeline.defs.resources import PipelineSettings
+from enrichment_pipeline.defs.tags import TRIGGER_TAG
+
+MAX_CATCH_UP_ATTEMPTS = 3
+ACTIVE = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+
+
+def plan_catch_up(
+    keys: Iterable[str],
+    exported: set[str],
+    archived: set[str],
+    active: set[str],
+    failures: Mapping[str, int],
+    max_attempts: int = MAX_CATCH_UP_ATTEMPTS,
+) -> list[tuple[str, int]]:
+    """Partitions to run again, with their failure count (used in the run key).
+
+    Skipped: exported ones, rejected or deleted files (nothing in the archive to read), ones
+    with a run in flight, and ones that already failed `max_attempts` times (they need a
+    human; the UI shows their failed runs).
+    """
+    plan = []
+    for key in keys:
+        if key in exported or key not in archived or key in active:
+            continue
+        if failures.get(key, 0) >= max_attempts:
+            continue
+        plan.append((key, failures.get(key, 0)))
+    return plan
+
+
+def _runs_by_partition(
+    instance: dg.DagsterInstance, statuses: list[dg.DagsterRunStatus]
+) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for run in instance.get_runs(
+        filters=dg.RunsFilter(statuses=statuses, job_name=enrich_upload_job.name)
+    ):
+        key = run.tags.get("dagster/partition")
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+@dg.schedule(
+    job=enrich_upload_job,
+    cron_schedule="*/15 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description=(
+        "Every 15 minutes: re-runs uploads whose export is missing because a run was "
+        "interrupted or failed (up to 3 attempts each). Rejected files are not retried."
+    ),
+)
+def catch_up(context: dg.ScheduleEvaluationContext, settings: PipelineSettings):
+    instance = context.instance
+    paths = settings.paths()
+    keys = instance.get_dynamic_partitions(uploads_partitions.name)
+    exported = set(instance.get_materialized_partitions(dg.AssetKey("enriched_export")))
+    archived = {k for k in keys if find_archived(paths, k) is not None}
+    active = set(_runs_by_partition(instance, ACTIVE))
+    failures = _runs_by_partition(instance, [dg.DagsterRunStatus.FAILURE])
+    plan = plan_catch_up(keys, exported, archived, active, failures)
+    if not plan:
+        return dg.SkipReason("every upload is exported or in progress")
+    return [
+        dg.RunRequest(
+            partition_key=key,
+            run_key=f"catch_up:{key}:{attempt}",
+            tags={TRIGGER_TAG: "catch_up"},
+        )
+        for key, attempt in plan
+    ]
+
+
+def refresh_ttl() -> timedelta:
+    return timedelta(days=float(os.environ.get("ENRICH_REFRESH_DAYS", "30")))
+
+
+def plan_refresh(last_matched: Mapping[str, datetime], now: datetime, ttl: timedelta) -> list[str]:
+    """Partitions whose website matches are older than the TTL."""
+    return sorted(k for k, when in last_matched.items() if now - when > ttl)
+
+
+@dg.schedule(
+    job=refresh_job,
+    cron_schedule="0 3 * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description=(
+        "Nightly at 03:00: re-verifies websites and re-scrapes contacts of uploads matched more "
+        "than ENRICH_REFRESH_DAYS (30) days ago, then refreshes their emails and exports."
+    ),
+)
+def refresh(context: dg.ScheduleEvaluationContext):
+    instance = context.instance
+    exported = set(instance.get_materialized_partitions(dg.AssetKey("enriched_export")))
+    last: dict[str, datetime] = {}
+    for key in sorted(exported):
+        records = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey("website_matches"), asset_partitions=[key]),
+            limit=1,
+        ).records
+        if records:
+            last[key] = datetime.fromtimestamp(records[0].timestamp, tz=UTC)
+    now = context.scheduled_execution_time or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    due = plan_refresh(last, now, refresh_ttl())
+    if not due:
+        return dg.SkipReason("no upload is older than the refresh TTL")
+    day = now.strftime("%Y-%m-%d")
+    return [
+        dg.RunRequest(
+            partition_key=key, run_key=f"refresh:{key}:{day}", tags={TRIGGER_TAG: "refresh"}
+        )
+        for key in due
+    ]

@@ -1,0 +1,75 @@
+"""The inbox sensor: a CSV dropped into the inbox becomes a partition and a run."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+
+from enrichment_pipeline.core.inbox import mark_requested, new_state, scan_inbox
+from enrichment_pipeline.core.ingest import upload_partition_key
+from enrichment_pipeline.core.uploads import find_archived, move_aside_duplicate
+from enrichment_pipeline.defs.jobs import enrich_upload_job
+from enrichment_pipeline.defs.partitions import uploads_partitions
+from enrichment_pipeline.defs.resources import PipelineSettings
+from enrichment_pipeline.defs.tags import SOURCE_FILE_TAG, SOURCE_PATH_TAG, TRIGGER_TAG
+
+SETTLE_SECONDS = 2.0
+
+
+@dg.sensor(
+    job=enrich_upload_job,
+    minimum_interval_seconds=5,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        "Watches the inbox folder (data/inbox/ by default). Each CSV that has finished copying "
+        "becomes an upload partition (file name + content hash) and a run of the whole "
+        "pipeline. The same content dropped twice is processed once (the copy is moved to "
+        "archive/duplicates/); other files are ignored with a log line."
+    ),
+)
+def inbox_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings):
+    paths = settings.paths().ensure()
+    state = json.loads(context.cursor) if context.cursor else new_state()
+    scan = scan_inbox(paths.inbox, state, settle_s=SETTLE_SECONDS)
+    for path in scan.newly_ignored:
+        context.log.info(f"ignoring {path.name}: not a CSV file (.csv, .tsv or .txt)")
+
+    run_requests: list[dg.RunRequest] = []
+    new_keys: list[str] = []
+    keys_this_tick: set[str] = set()
+    for path in scan.ready:
+        key = upload_partition_key(path)
+        already = context.instance.has_dynamic_partition(uploads_partitions.name, key)
+        if key in keys_this_tick or (already and find_archived(paths, key) is not None):
+            moved = move_aside_duplicate(paths, path, key)
+            context.log.info(f"{path.name}: same content as upload {key}; moved to {moved}")
+            continue
+        keys_this_tick.add(key)
+        if not already:
+            new_keys.append(key)
+        mtime_ns = path.stat().st_mtime_ns
+        run_requests.append(
+            dg.RunRequest(
+                partition_key=key,
+                run_key=f"{key}:{mtime_ns}",
+                tags={SOURCE_PATH_TAG: str(path), SOURCE_FILE_TAG: path.name, TRIGGER_TAG: "inbox"},
+            )
+        )
+        mark_requested(state, path, key)
+        context.log.info(f"{path.name}: requesting a run for upload {key}")
+
+    cursor = json.dumps(state, sort_keys=True)
+    if not run_requests:
+        waiting = ", ".join(p.name for p in scan.waiting)
+        return dg.SensorResult(
+            skip_reason=f"waiting for {waiting} to finish copying" if waiting else "inbox is empty",
+            cursor=cursor,
+        )
+    return dg.SensorResult(
+        run_requests=run_requests,
+        dynamic_partitions_requests=[uploads_partitions.build_add_request(new_keys)]
+        if new_keys
+        else [],
+        cursor=cursor,
+    )

@@ -1,0 +1,132 @@
+"""Run the pipeline for one file in this process: the `enrich_upload` job the sensor launches.
+
+Used by the command line, the demo and the benchmark. The file is archived exactly as an inbox
+drop would be, its partition is added, and the job runs with the in-process executor on the
+instance named by DAGSTER_HOME (so the run shows in the UI) or an ephemeral one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from enrichment_pipeline.core import progress
+from enrichment_pipeline.core.ingest import upload_partition_key
+from enrichment_pipeline.core.paths import data_paths
+from enrichment_pipeline.core.uploads import archive_upload
+from enrichment_pipeline.defs.partitions import uploads_partitions
+from enrichment_pipeline.defs.tags import SOURCE_FILE_TAG, SOURCE_PATH_TAG, TRIGGER_TAG
+
+LABELS = {
+    "website_matches": "Finding websites",
+    "scraped_contacts": "Scraping contacts",
+    "generated_emails": "Writing emails",
+}
+
+
+@contextmanager
+def _progress_bars() -> Iterator[None]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bars = Progress(
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    )
+    tasks: dict[str, Any] = {}
+
+    def listener(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bars.add_task(LABELS.get(stage, stage), total=total)
+        bars.update(tasks[stage], completed=done, total=total)
+
+    with bars, progress.listening(listener):
+        yield
+
+
+def _failure(result: dg.ExecuteInProcessResult) -> tuple[str, bool]:
+    """The first failure's one-line reason, and whether the file itself was the problem."""
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE" or event.step_failure_data is None:
+            continue
+        data = event.step_failure_data
+        step = event.step_key or ""
+        if data.user_failure_data is not None and data.user_failure_data.description:
+            message = data.user_failure_data.description
+        else:
+            message = data.error.message.strip() if data.error else "unknown error"
+        return f"{step}: {message.splitlines()[0]}", step == "raw_upload"
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed and evaluation.severity.value == "ERROR":
+                asset = evaluation.asset_key.to_user_string()
+                return f"check {evaluation.check_name} failed on {asset}", False
+    return "the run did not finish", False
+
+
+def run_file(
+    path: Path,
+    *,
+    out_dir: Path | None = None,
+    show_progress: bool = False,
+    instance: dg.DagsterInstance | None = None,
+) -> dict[str, Any]:
+    """Enrich one file; returns a summary dict (ok, error, paths, counts)."""
+    from enrichment_pipeline.definitions import defs
+
+    path = Path(path).resolve()
+    paths = data_paths().ensure()
+    key = upload_partition_key(path)
+    archive_upload(paths, key, path, move=False)
+    if instance is None:
+        instance = (
+            dg.DagsterInstance.get()
+            if os.environ.get("DAGSTER_HOME")
+            else dg.DagsterInstance.ephemeral()
+        )
+    if not instance.has_dynamic_partition(uploads_partitions.name, key):
+        instance.add_dynamic_partitions(uploads_partitions.name, [key])
+    run_config: dict[str, Any] = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    if out_dir is not None:
+        run_config["ops"] = {
+            "enriched_export": {"config": {"out_dir": str(Path(out_dir).resolve())}}
+        }
+    job = defs.resolve_job_def("enrich_upload")
+    with _progress_bars() if show_progress else nullcontext():
+        result = job.execute_in_process(
+            partition_key=key,
+            instance=instance,
+            run_config=run_config,
+            tags={SOURCE_PATH_TAG: str(path), SOURCE_FILE_TAG: path.name, TRIGGER_TAG: "cli"},
+            raise_on_error=False,
+        )
+    outcome: dict[str, Any] = {
+        "ok": result.success,
+        "file": path.name,
+        "upload": key,
+        "run_id": result.run_id,
+    }
+    if not result.success:
+        outcome["error"], outcome["bad_file"] = _failure(result)
+        return outcome
+    export = result.asset_materializations_for_node("enriched_export")
+    meta = {k: v.value for k, v in export[-1].metadata.items()} if export else {}
+    outcome.update(
+        csv=meta.get("csv"),
+        json=meta.get("json"),
+        rejected=meta.get("rejected_csv"),
+        rows_in=meta.get("rows_in"),
+        rows_enriched=meta.get("rows_enriched"),
+        rows_rejected=meta.get("rows_rejected"),
+        rows_with_email=meta.get("rows_with_email"),
+        statuses=meta.get("status_counts", {}),
+    )
+    return outcome
