@@ -48,12 +48,11 @@ def input_column_names(
     say) becomes `input_<name>`; a name that still collides gets a numeric suffix, so no value is
     ever overwritten.
     """
-    taken = {name.lower() for name in reserved}
+    reserved_lower = {name.lower() for name in reserved}
+    taken = set(reserved_lower)
     result: list[str] = []
     for header in headers:
-        name = header
-        if name.lower() in taken:
-            name = f"input_{header}"
+        name = f"input_{header}" if header.lower() in reserved_lower else header
         candidate, n = name, 2
         while candidate.lower() in taken:
             candidate = f"{name}_{n}"
