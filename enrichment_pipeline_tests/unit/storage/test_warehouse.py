@@ -154,9 +154,11 @@ def test_lock_wait_gives_up_with_a_clear_error(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     holder = _hold_lock(db, 3)
     try:
-        with pytest.raises(WarehouseLockTimeout, match="locked by another process"):
-            with warehouse.connect(db, timeout_s=0.5):
-                pass
+        with (
+            pytest.raises(WarehouseLockTimeout, match="locked by another process"),
+            warehouse.connect(db, timeout_s=0.5),
+        ):
+            pass
     finally:
         holder.wait(timeout=10)
 
