@@ -33,9 +33,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _SAMPLE_BYTES = 64 * 1024
-# A handful of NULs in a text file is damage we can repair; more than this is not text.
+# A handful of NULs in a text file is damage we can repair; more than this is not text. (Small
+# binaries with fewer NULs are still caught by their other control bytes.)
 _MAX_STRAY_NULS = 16
-_STRAY_NUL_RATIO = 0.001
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -160,7 +160,7 @@ def _remove_stray_nuls(data: bytes, filename: str, warnings: list[str]) -> bytes
         return data
     first = data.index(b"\x00")
     line = data.count(b"\n", 0, first) + 1
-    if count > _MAX_STRAY_NULS or count > len(data) * _STRAY_NUL_RATIO:
+    if count > _MAX_STRAY_NULS:
         raise UploadError(
             "binary_content",
             f"'{filename}' contains {count:,} NUL bytes (first on line {line}), so it is binary "

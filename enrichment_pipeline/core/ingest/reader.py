@@ -6,6 +6,7 @@ the parsing, never pandas' type inference.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -23,7 +24,12 @@ from enrichment_pipeline.core.ingest.config import (
     IngestConfig,
 )
 from enrichment_pipeline.core.ingest.decoding import decode_upload
-from enrichment_pipeline.core.ingest.dialect import HEADER_WINDOW, sniff_delimiter, strip_sep_hint
+from enrichment_pipeline.core.ingest.dialect import (
+    DELIMITERS,
+    HEADER_WINDOW,
+    sniff_delimiter,
+    strip_sep_hint,
+)
 from enrichment_pipeline.core.ingest.errors import UploadError
 from enrichment_pipeline.core.ingest.headers import check_column_map, match_columns
 
@@ -31,6 +37,7 @@ RAW_COLUMNS: tuple[str, ...] = ("row_number", "source_file", *CANONICAL_FIELDS, 
 EXTRA_CELL_PREFIX = "_extra_"
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\xa0"
 _MAX_LISTED = 5
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass
@@ -80,8 +87,11 @@ def read_upload(
     warnings = list(decoded.warnings)
     text = decoded.text.lstrip("\ufeff")
     if not text.strip():
-        what = "a byte-order mark" if decoded.text.startswith("\ufeff") else "whitespace"
+        has_bom = data.startswith(_BOMS) or decoded.text.startswith("\ufeff")
+        what = "a byte-order mark" if has_bom and not text else "whitespace"
         raise UploadError("empty_file", f"'{name}' contains only {what}, no rows")
+    if not text.strip("".join(DELIMITERS) + "\"' \r\n"):
+        raise UploadError("empty_file", f"'{name}' has only blank lines and delimiters, no rows")
     hinted, text = strip_sep_hint(text)
     delimiter = hinted or sniff_delimiter(text, column_map)
     records = _parse(text, delimiter, name, max_nonblank=config.max_rows + HEADER_WINDOW + 1)
@@ -162,9 +172,12 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
 
 
 def _too_large(name: str, size: int, max_bytes: int) -> UploadError:
+    size_text, limit_text = _human_size(size), _human_size(max_bytes)
+    if size_text == limit_text:  # "50.0 MB, over the 50.0 MB limit" would read as a bug
+        size_text, limit_text = f"{size:,} bytes", f"{max_bytes:,}-byte"
     return UploadError(
         "too_large",
-        f"'{name}' is {_human_size(size)}, over the {_human_size(max_bytes)} upload limit; split "
+        f"'{name}' is {size_text}, over the {limit_text} upload limit; split "
         f"it into smaller files or raise the limit ({MAX_BYTES_ENV} or IngestConfig.max_bytes)",
     )
 
