@@ -37,6 +37,8 @@ RAW_COLUMNS: tuple[str, ...] = ("row_number", "source_file", *CANONICAL_FIELDS, 
 EXTRA_CELL_PREFIX = "_extra_"
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\xa0"
 _MAX_LISTED = 5
+# NULs never survive decoding, so this line cannot occur in an upload's text.
+_EOF_SENTINEL = "\x00end-of-upload\x00"
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -191,43 +193,41 @@ def _human_size(size: int) -> str:
 
 
 def _parse(text: str, delimiter: str, name: str, max_nonblank: int) -> list[_Record]:
-    """Split text into records (quoted newlines kept), stopping after `max_nonblank` records."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    """Split text into records (quoted newlines kept), stopping after `max_nonblank` records.
+
+    A quote opened and never closed silently swallows the rest of the file into one cell. To
+    notice, a sentinel record is appended: it comes back as its own record only when the parser
+    reached the end of the file outside a quoted cell.
+    """
+    ending = "" if text.endswith(("\n", "\r")) else "\n"
+    stream = io.StringIO(text + ending + _EOF_SENTINEL, newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
     records: list[_Record] = []
     nonblank = 0
     start = 1
     try:
         for cells in reader:
+            if cells == [_EOF_SENTINEL]:
+                return records
             record = _Record(line=start, cells=cells)
             records.append(record)
             start = reader.line_num + 1
             if not record.blank:
                 nonblank += 1
                 if nonblank >= max_nonblank:
-                    break
-        else:
-            _check_unclosed_quote(records, text, name)
+                    return records
     except csv.Error as exc:
         raise UploadError(
             "unreadable",
             f"'{name}' cannot be parsed as CSV near line {reader.line_num}: {exc} (a quote that "
             "is opened but never closed makes the rest of the file one giant cell)",
         ) from exc
-    return records
-
-
-def _check_unclosed_quote(records: Sequence[_Record], text: str, name: str) -> None:
-    """A quote opened and never closed swallows the rest of the file into one cell, silently;
-    that cell then ends exactly where the file ends, line breaks and all."""
-    if not records or not records[-1].cells:
-        return
-    last = records[-1].cells[-1]
-    if ("\n" in last or "\r" in last) and text.endswith(last):
-        raise UploadError(
-            "unreadable",
-            f"'{name}' has a quote (\") opened on line {records[-1].line} that is never closed, "
-            "so everything after it would be read as one cell; fix or remove that quote",
-        )
+    line = records[-1].line if records else 1
+    raise UploadError(
+        "unreadable",
+        f"'{name}' has a quote (\") opened on line {line} that is never closed, so everything "
+        "after it would be read as one cell; fix or remove that quote",
+    )
 
 
 def _locate_header(records: Sequence[_Record], column_map: Mapping[str, str]) -> int | None:

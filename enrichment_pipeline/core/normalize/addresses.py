@@ -110,7 +110,8 @@ def split_address(text: str) -> Address:
         tokens = usaddress.parse(text)
     except Exception:
         return _split_by_commas(text)
-    street = [token for token, label in tokens if label in _STREET_LABELS]
+    street_tokens = _drop_leading_building(tokens)
+    street = [token for token, label in street_tokens if label in _STREET_LABELS]
     place = _first_run(tokens, "PlaceName")
     state = _first_run(tokens, "StateName")
     zip_code = _first_run(tokens, "ZipCode")
@@ -148,6 +149,17 @@ def _split_by_commas(text: str) -> Address:
             zip=normalize_zip(found.group("zip")),
         )
     return Address(street=text.strip(_EDGE_PUNCTUATION) or None)
+
+
+def _drop_leading_building(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Drop a name before the house number ("Sunshine Ford, 123 Main St" -> "123 Main St"):
+    in business lists it is the business or its mall, not part of the street."""
+    for position, (_, label) in enumerate(tokens):
+        if label in {"AddressNumber", "USPSBoxType"}:
+            return tokens[position:]
+        if label not in {"BuildingName", "LandmarkName", "Recipient"}:
+            return tokens
+    return tokens
 
 
 def _first_run(tokens: list[tuple[str, str]], label: str) -> list[str]:
