@@ -4,8 +4,6 @@ A thin shell over `core.storage.warehouse`, which fixes the stock DuckDB I/O man
 (positional inserts, non-atomic replace, dropped empty partitions, silent lock waits).
 """
 
-from __future__ import annotations
-
 import dagster as dg
 import pandas as pd
 from pydantic import Field

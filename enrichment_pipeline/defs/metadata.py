@@ -1,7 +1,5 @@
 """Materialisation metadata shared by the assets: previews, rates, histograms."""
 
-from __future__ import annotations
-
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any

@@ -1,8 +1,6 @@
 """Configurable resources. Each reads its settings from the environment via dg.EnvVar in
 `definitions.py`, so the UI shows which variable configures what without revealing secrets."""
 
-from __future__ import annotations
-
 import json
 
 import dagster as dg

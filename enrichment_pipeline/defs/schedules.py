@@ -1,7 +1,5 @@
 """Scheduled backfills: finish interrupted uploads, refresh stale matches and contacts."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta

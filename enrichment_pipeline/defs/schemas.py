@@ -1,7 +1,5 @@
 """Show each table's declared columns in the UI (Definition tab -> Columns)."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from enrichment_pipeline.core.tables import TABLES

@@ -1,7 +1,5 @@
 """The inbox sensor: a CSV dropped into the inbox becomes a partition and a run."""
 
-from __future__ import annotations
-
 import json
 
 import dagster as dg
@@ -53,6 +51,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings
             dg.RunRequest(
                 partition_key=key,
                 run_key=f"{key}:{mtime_ns}",
+                run_config={"ops": {"raw_upload": {"config": {"source_path": str(path)}}}},
                 tags={SOURCE_PATH_TAG: str(path), SOURCE_FILE_TAG: path.name, TRIGGER_TAG: "inbox"},
             )
         )

@@ -1,7 +1,5 @@
 """Helpers shared by the stage assets."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime

@@ -1,7 +1,5 @@
 """Stage 3: scrape contact data from each matched website."""
 
-from __future__ import annotations
-
 import asyncio
 import json
 from collections import Counter

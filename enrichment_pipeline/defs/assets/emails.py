@@ -1,7 +1,5 @@
 """Stage 4: write a personalised cold email per business."""
 
-from __future__ import annotations
-
 import json
 from collections import Counter
 from dataclasses import asdict

@@ -1,7 +1,5 @@
 """Stage 5: write the enriched CSV/JSON and the rejected rows to the outbox."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from pathlib import Path
 

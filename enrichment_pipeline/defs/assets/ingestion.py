@@ -1,7 +1,5 @@
 """Stage 1: read the uploaded file, then validate and normalise its rows."""
 
-from __future__ import annotations
-
 from collections import Counter
 from pathlib import Path
 
@@ -25,24 +23,29 @@ from enrichment_pipeline.defs.metadata import Timer, counts_table, preview, rate
 from enrichment_pipeline.defs.partitions import uploads_partitions
 from enrichment_pipeline.defs.resources import PipelineSettings
 from enrichment_pipeline.defs.schemas import column_schema
-from enrichment_pipeline.defs.tags import SOURCE_PATH_TAG
 
 GROUP = "ingestion"
 
 
-def _locate_upload(context: dg.AssetExecutionContext, settings: PipelineSettings) -> ArchivedUpload:
+class RawUploadConfig(dg.Config):
+    source_path: str | None = None  # the inbox file the sensor (or CLI) picked up
+
+
+def _locate_upload(
+    context: dg.AssetExecutionContext, config: RawUploadConfig, settings: PipelineSettings
+) -> ArchivedUpload:
     """Find the partition's file: the archived copy, else the inbox file named by the run."""
     paths = settings.paths().ensure()
     key = context.partition_key
     archived = find_archived(paths, key)
     if archived is not None:
         return archived
-    source = context.run.tags.get(SOURCE_PATH_TAG)
+    source = config.source_path
     if not source or not Path(source).is_file():
         raise dg.Failure(
             description=(
                 f"No file for upload {key!r}: it is neither in {paths.archive} nor at the "
-                f"inbox path recorded on the run ({source!r}). Drop the file into the inbox again."
+                f"inbox path in the run config ({source!r}). Drop the file into the inbox again."
             ),
             allow_retries=False,
         )
@@ -68,7 +71,7 @@ def _locate_upload(context: dg.AssetExecutionContext, settings: PipelineSettings
     tags={"stage": "ingest"},
 )
 def raw_upload(
-    context: dg.AssetExecutionContext, settings: PipelineSettings
+    context: dg.AssetExecutionContext, config: RawUploadConfig, settings: PipelineSettings
 ) -> dg.Output[pd.DataFrame]:
     """The uploaded file exactly as read: every column kept as text, with row numbers.
 
@@ -78,14 +81,14 @@ def raw_upload(
     run fails with that message.
     """
     timer = Timer()
-    upload = _locate_upload(context, settings)
-    config = IngestConfig(
+    upload = _locate_upload(context, config, settings)
+    ingest_config = IngestConfig(
         max_bytes=int(settings.max_upload_mb * 1024 * 1024),
         max_rows=settings.max_rows,
         column_map=settings.column_mapping(),
     )
     try:
-        result = read_upload(upload.path, config)
+        result = read_upload(upload.path, ingest_config)
     except UploadError as err:
         moved_to = reject_upload(settings.paths(), upload, str(err))
         raise dg.Failure(

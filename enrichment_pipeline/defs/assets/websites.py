@@ -1,7 +1,5 @@
 """Stage 2: find and verify each business's official website."""
 
-from __future__ import annotations
-
 import asyncio
 from collections import Counter
 

@@ -1,7 +1,5 @@
 """Checks on matching, scraping and writing: one row per business, sane values, warning rates."""
 
-from __future__ import annotations
-
 import json
 from collections import Counter
 
@@ -11,7 +9,6 @@ from email_validator import EmailNotValidError, validate_email
 
 from enrichment_pipeline.defs.assets.common import unique_records
 from enrichment_pipeline.defs.metadata import counts_table, preview, rate
-from enrichment_pipeline.defs.partitions import uploads_partitions
 
 WARN_MATCH_RATE = 0.5
 WARN_FALLBACK_RATE = 0.1
@@ -34,7 +31,6 @@ def _one_row_per_business(frame: pd.DataFrame, validated: pd.DataFrame) -> tuple
 
 @dg.asset_check(
     asset="website_matches",
-    partitions_def=uploads_partitions,
     additional_ins={"validated_records": dg.AssetIn()},
 )
 def matches_cover_every_business(
@@ -51,7 +47,7 @@ def matches_cover_every_business(
     )
 
 
-@dg.asset_check(asset="website_matches", partitions_def=uploads_partitions)
+@dg.asset_check(asset="website_matches")
 def match_rate(website_matches: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns when fewer than half of the businesses got a verified website."""
     statuses = Counter(website_matches["status"])
@@ -73,7 +69,6 @@ def match_rate(website_matches: pd.DataFrame) -> dg.AssetCheckResult:
 
 @dg.asset_check(
     asset="scraped_contacts",
-    partitions_def=uploads_partitions,
     additional_ins={"validated_records": dg.AssetIn()},
 )
 def contacts_are_well_formed(
@@ -97,7 +92,7 @@ def contacts_are_well_formed(
     )
 
 
-@dg.asset_check(asset="scraped_contacts", partitions_def=uploads_partitions)
+@dg.asset_check(asset="scraped_contacts")
 def contact_rate(scraped_contacts: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns when most scraped sites yielded no email, with the page errors behind it."""
     scraped = scraped_contacts[scraped_contacts["status"] != "no_website"]
@@ -118,7 +113,6 @@ def contact_rate(scraped_contacts: pd.DataFrame) -> dg.AssetCheckResult:
 
 @dg.asset_check(
     asset="generated_emails",
-    partitions_def=uploads_partitions,
     additional_ins={"validated_records": dg.AssetIn()},
 )
 def emails_complete(
@@ -151,7 +145,7 @@ def emails_complete(
     )
 
 
-@dg.asset_check(asset="generated_emails", partitions_def=uploads_partitions)
+@dg.asset_check(asset="generated_emails")
 def fallback_rate(generated_emails: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns when more than 10% of model answers were replaced by the template, with reasons."""
     fallbacks = generated_emails[generated_emails["writer"] == "template_fallback"]

@@ -1,7 +1,5 @@
 """Checks on the written files: every row accounted for, every cell spreadsheet-safe."""
 
-from __future__ import annotations
-
 import csv
 from pathlib import Path
 
@@ -9,7 +7,6 @@ import dagster as dg
 import pandas as pd
 
 from enrichment_pipeline.core.export.spreadsheet import spreadsheet_safe
-from enrichment_pipeline.defs.partitions import uploads_partitions
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -19,7 +16,6 @@ def _read_csv(path: Path) -> list[list[str]]:
 
 @dg.asset_check(
     asset="enriched_export",
-    partitions_def=uploads_partitions,
     additional_ins={"raw_upload": dg.AssetIn()},
 )
 def export_accounts_for_every_row(

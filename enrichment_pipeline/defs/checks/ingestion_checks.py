@@ -1,19 +1,16 @@
 """Checks on the uploaded rows: nothing lost between the file and the two record tables."""
 
-from __future__ import annotations
-
 from collections import Counter
 
 import dagster as dg
 import pandas as pd
 
 from enrichment_pipeline.defs.metadata import counts_table, rate
-from enrichment_pipeline.defs.partitions import uploads_partitions
 
 WARN_REJECT_RATE = 0.2
 
 
-@dg.asset_check(asset="raw_upload", partitions_def=uploads_partitions)
+@dg.asset_check(asset="raw_upload")
 def raw_rows_numbered(raw_upload: pd.DataFrame) -> dg.AssetCheckResult:
     """Row numbers run 1..n without gaps or repeats, and the name column has values."""
     numbers = raw_upload["row_number"].tolist()
@@ -28,7 +25,6 @@ def raw_rows_numbered(raw_upload: pd.DataFrame) -> dg.AssetCheckResult:
 
 @dg.asset_check(
     asset="validated_records",
-    partitions_def=uploads_partitions,
     blocking=True,
     additional_ins={"raw_upload": dg.AssetIn(), "rejected_records": dg.AssetIn()},
 )
@@ -64,7 +60,7 @@ def rows_conserved(
     )
 
 
-@dg.asset_check(asset="validated_records", partitions_def=uploads_partitions)
+@dg.asset_check(asset="validated_records")
 def duplicates_point_to_first_row(validated_records: pd.DataFrame) -> dg.AssetCheckResult:
     """A repeated business points at an earlier row with the same company_key."""
     by_row = dict(
@@ -86,7 +82,6 @@ def duplicates_point_to_first_row(validated_records: pd.DataFrame) -> dg.AssetCh
 
 @dg.asset_check(
     asset="rejected_records",
-    partitions_def=uploads_partitions,
     additional_ins={"raw_upload": dg.AssetIn()},
 )
 def rejection_rate(rejected_records: pd.DataFrame, raw_upload: pd.DataFrame) -> dg.AssetCheckResult:
