@@ -74,6 +74,21 @@ def find_archived(paths: DataPaths, key: str) -> ArchivedUpload | None:
     return ArchivedUpload(key=key, path=data_path, **meta)
 
 
+def archived_contents(paths: DataPaths) -> dict[str, str]:
+    """SHA-256 of every archived upload -> its partition key (to spot re-dropped content)."""
+    found: dict[str, str] = {}
+    if not paths.archive.is_dir():
+        return found
+    for sidecar in paths.archive.glob("*.json"):
+        try:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if archived_path(paths, sidecar.stem).exists():
+            found[meta.get("sha256", "")] = sidecar.stem
+    return found
+
+
 def archive_upload(paths: DataPaths, key: str, source: Path, *, move: bool) -> ArchivedUpload:
     """Put `source` into the archive as the file of partition `key` (idempotent).
 

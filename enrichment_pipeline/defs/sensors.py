@@ -6,7 +6,7 @@ import dagster as dg
 
 from enrichment_pipeline.core.inbox import mark_requested, new_state, scan_inbox
 from enrichment_pipeline.core.ingest import upload_partition_key
-from enrichment_pipeline.core.uploads import find_archived, move_aside_duplicate
+from enrichment_pipeline.core.uploads import archived_contents, file_sha256, move_aside_duplicate
 from enrichment_pipeline.defs.jobs import enrich_upload_job
 from enrichment_pipeline.defs.partitions import uploads_partitions
 from enrichment_pipeline.defs.resources import PipelineSettings
@@ -22,8 +22,8 @@ SETTLE_SECONDS = 2.0
     description=(
         "Watches the inbox folder (data/inbox/ by default). Each CSV that has finished copying "
         "becomes an upload partition (file name + content hash) and a run of the whole "
-        "pipeline. The same content dropped twice is processed once (the copy is moved to "
-        "archive/duplicates/); other files are ignored with a log line."
+        "pipeline. Content already processed, under any file name, is not processed again "
+        "(the copy is moved to archive/duplicates/); other files are ignored with a log line."
     ),
 )
 def inbox_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings):
@@ -35,15 +35,17 @@ def inbox_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings
 
     run_requests: list[dg.RunRequest] = []
     new_keys: list[str] = []
-    keys_this_tick: set[str] = set()
+    # Content already archived (under any file name) or already requested this tick.
+    known = archived_contents(paths) if scan.ready else {}
     for path in scan.ready:
+        sha = file_sha256(path)
         key = upload_partition_key(path)
-        already = context.instance.has_dynamic_partition(uploads_partitions.name, key)
-        if key in keys_this_tick or (already and find_archived(paths, key) is not None):
-            moved = move_aside_duplicate(paths, path, key)
-            context.log.info(f"{path.name}: same content as upload {key}; moved to {moved}")
+        if sha in known:
+            moved = move_aside_duplicate(paths, path, known[sha])
+            context.log.info(f"{path.name}: same content as upload {known[sha]}; moved to {moved}")
             continue
-        keys_this_tick.add(key)
+        known[sha] = key
+        already = context.instance.has_dynamic_partition(uploads_partitions.name, key)
         if not already:
             new_keys.append(key)
         mtime_ns = path.stat().st_mtime_ns
