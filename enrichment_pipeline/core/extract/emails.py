@@ -24,11 +24,6 @@ from enrichment_pipeline.core.extract.domains import (
 )
 from enrichment_pipeline.core.extract.wordsets import word_set
 
-# Candidate shape only; email-validator decides validity.
-_EMAIL_RE = re.compile(
-    r"(?<![\w.%+\-'])[A-Za-z0-9][A-Za-z0-9._%+\-']{0,63}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}\.)+"
-    r"[A-Za-z]{2,24}(?![\w-])"
-)
 _OPEN = r"\s*[\[({<]\s*"
 _CLOSE = r"\s*[\])}>]\s*"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62})"
@@ -47,7 +42,11 @@ _SPACED_RE = re.compile(
     rf"([A-Za-z0-9][A-Za-z0-9._%+\-]{{0,63}})\s+@\s+({_LABEL}(?:\s*\.\s*{_LABEL})+)"
 )
 _DOT_WORD = re.compile(rf"{_OPEN}(?:dot|\.){_CLOSE}|\s+dot\s+|\s*\.\s*", re.IGNORECASE)
-_OBFUSCATION_HINT = re.compile(r"[\[({<]\s*at\s*[\])}>]|\sat\s|\s@\s", re.IGNORECASE)
+_OBFUSCATION_HINT = re.compile(r"[\[({<]\s*(?:at|@)\s*[\])}>]|\s(?:dot|DOT)\s|\s@\s", re.I)
+_HINT_STRINGS = ("at]", "at)", "at}", "at>", " dot ", " @ ", "@]", "@)")
+_LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-'")
+_LOCAL_BEFORE = re.compile(r"[A-Za-z0-9._%+\-']{1,64}$")
+_DOMAIN_AFTER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}\.)+[A-Za-z]{2,24}(?![\w-])")
 
 # Words that precede " at " in ordinary prose ("find us at ..."), never a mailbox.
 _PROSE_WORDS = word_set(
@@ -172,18 +171,40 @@ def mailto_addresses(href: str) -> list[str]:
 
 
 def find_text_candidates(text: str) -> list[tuple[str, int, str]]:
-    """Candidates in plain text: (address, offset, via), obfuscated forms rebuilt."""
+    """Candidates in plain text: (address, offset, via), obfuscated forms rebuilt.
+
+    Plain addresses are found from each "@" outwards rather than by a regex scan of the whole
+    text; obfuscated ones only on the lines that carry a hint ("[at]", " dot ", " @ ").
+    """
     found: list[tuple[str, int, str]] = []
-    if "@" in text:
-        found.extend((m.group(0), m.start(), "text") for m in _EMAIL_RE.finditer(text))
-    if _OBFUSCATION_HINT.search(text):
+    at = text.find("@")
+    while at != -1:
+        local_match = _LOCAL_BEFORE.search(text, max(0, at - 65), at)
+        domain_match = _DOMAIN_AFTER.match(text, at + 1)
+        if local_match and domain_match:
+            local = local_match.group(0).lstrip("._%+-'")
+            start = at - len(local)
+            if local and (start == 0 or text[start - 1] not in _LOCAL_CHARS):
+                found.append((f"{local}@{domain_match.group(0)}", start, "text"))
+        at = text.find("@", at + 1)
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _HINT_STRINGS):  # cheap C scans before the regex
+        return found
+    done: set[int] = set()
+    for hint in _OBFUSCATION_HINT.finditer(text):
+        line_start = text.rfind("\n", 0, hint.start()) + 1
+        if line_start in done:
+            continue
+        done.add(line_start)
+        line_end = text.find("\n", hint.end())
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
         for pattern in (_BRACKETED_RE, _WORDY_RE, _SPACED_RE):
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(line):
                 local, domain = match.group(1), match.group(2)
                 if pattern is _WORDY_RE and local.lower() in _PROSE_WORDS:
                     continue
                 rebuilt = f"{local}@{_DOT_WORD.sub('.', domain)}"
-                found.append((rebuilt, match.start(), "obfuscated"))
+                found.append((rebuilt, line_start + match.start(), "obfuscated"))
     return found
 
 

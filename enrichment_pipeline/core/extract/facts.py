@@ -121,50 +121,59 @@ def find_facts(doc: PageDoc) -> list[FoundFact]:
             add("description", doc.meta[key])
             break
 
-    for line in doc.lines:
-        if line.chrome or len(line.text) < 25:
-            continue
-        text = line.text
-        for sentence in _sentences(text):
-            if _SINCE.search(sentence):
-                add("since", sentence)
-            if _AWARDS.search(sentence):
-                add("awards", sentence)
-            if _SERVICES.search(sentence):
-                add("services", sentence)
-            if len(sentence) >= 60 and _ABOUT.search(sentence):
-                add("about", sentence)
-    brands = _brands(doc)
+    # Only prose lines outside nav/header/footer can hold these facts; scanning just them
+    # keeps the regexes off menus and inventory grids.
+    prose_lines = [
+        line for index, line in enumerate(doc.lines) if len(line) >= 30 and not doc.is_chrome(index)
+    ]
+    prose = "\n".join(prose_lines)
+    for kind, pattern, min_chars in (
+        ("since", _SINCE, 20),
+        ("about", _ABOUT, 60),
+        ("awards", _AWARDS, 20),
+        ("services", _SERVICES, 20),
+    ):
+        for match in pattern.finditer(prose):
+            if counts.get(kind, 0) >= MAX_PER_KIND:
+                break
+            start = prose.rfind("\n", 0, match.start()) + 1
+            end = prose.find("\n", match.start())
+            line = prose[start : end if end >= 0 else len(prose)]
+            sentence = _sentence_at(line, match.start() - start)
+            if len(sentence) >= min_chars:
+                add(kind, sentence)
+    brands = _brands(doc, prose)
     if brands:
         add("brands", ", ".join(brands))
     return facts
 
 
-def _sentences(text: str) -> list[str]:
-    if len(text) <= MAX_FACT_CHARS:
-        return [text] if not _INSTRUCTION.search(text) else [strip_instructions(text)]
-    return [s for s in _SENTENCE_SPLIT.split(text) if not _INSTRUCTION.search(s)]
+def _sentence_at(line: str, position: int) -> str:
+    """The sentence of `line` that contains character `position`."""
+    start = 0
+    for piece in _SENTENCE_SPLIT.finditer(line):
+        if piece.start() > position:
+            return line[start : piece.start()].strip()
+        start = piece.end()
+    return line[start:].strip()
 
 
-def _brands(doc: PageDoc) -> list[str]:
+def _brands(doc: PageDoc, prose: str) -> list[str]:
     """Brands the business sells new: named in the title, description or a heading without a
     model year, or in a franchise phrase ("your authorized Ford dealer", "New Toyota")."""
     sources = [doc.title, doc.meta.get("description", ""), doc.meta.get("og:site_name", "")]
     sources.extend(
-        line.text
-        for line in doc.lines
-        if line.heading and len(line.text) < 120 and not any(ch.isdigit() for ch in line.text)
+        heading
+        for heading in doc.headings
+        if len(heading) < 120 and not any(ch.isdigit() for ch in heading)
     )
     found: list[str] = []
     for text in sources:
         for match in _BRAND_RE.finditer(text):
             if match.group(1) not in found:
                 found.append(match.group(1))
-    for line in doc.lines:
-        if len(line.text) > 600:
-            continue
-        for match in _FRANCHISE.finditer(line.text):
-            brand = match.group(1) or match.group(2)
-            if brand not in found:
-                found.append(brand)
+    for match in _FRANCHISE.finditer(prose):
+        brand = match.group(1) or match.group(2)
+        if brand not in found:
+            found.append(brand)
     return found[:6]

@@ -84,12 +84,12 @@ def _emails(doc: PageDoc, entities: list[Entity], site_domain: str) -> list[Emai
     lines = doc.lines
     for link in doc.links:
         for raw in email_rules.mailto_addresses(link.href):
-            context = lines[link.line].text if link.line < len(lines) else link.text
+            context = lines[link.line] if 0 <= link.line < len(lines) else link.text
             add(raw, link.line, email_rules.context_around(context, raw), "mailto")
     text = doc.text
     for raw, offset, via in email_rules.find_text_candidates(text):
         line = doc.line_at(offset)
-        add(raw, line, email_rules.context_around(lines[line].text, raw), via)
+        add(raw, line, email_rules.context_around(lines[line], raw), via)
     for entity in entities:
         for raw in text_values(entity.props.get("email")):
             add(raw, -1, "structured data", "structured")
@@ -132,19 +132,19 @@ def _phones(doc: PageDoc, entities: list[Entity], region: str) -> list[PhoneHit]
             continue
         e164 = phone_rules.normalise_phone(href, region)
         label = phone_rules.label_from_text(link.label) or phone_rules.label_from_text(
-            _text_before(lines, link)
+            f"{link.before} {link.text}"
         )
         add(e164, label, link.line)
     text = doc.text
     runs = phone_rules.DIGIT_RUN_RE.finditer(text)
     candidate_lines = sorted({doc.line_at(match.start()) for match in runs})
     for index in candidate_lines:
-        line_text = lines[index].text
+        line_text = lines[index]
         previous_end = 0
         for e164, start, end in phone_rules.find_in_text(line_text, region):
             label = phone_rules.label_from_text(line_text[previous_end:start][-48:])
             if label is None and not line_text[:start].strip(" :-–|") and index > 0:
-                previous = lines[index - 1].text
+                previous = lines[index - 1]
                 if len(previous) <= 40:
                     label = phone_rules.label_from_text(previous)
             add(e164, label, index)
@@ -165,16 +165,6 @@ def _phones(doc: PageDoc, entities: list[Entity], region: str) -> list[PhoneHit]
         for e164, _, _ in phone_rules.find_in_text(doc.noscript_text, region):
             add(e164, None, -1)
     return list(found.values())
-
-
-def _text_before(lines: list, link: Link) -> str:
-    """The words just before a link on its line ("Service:" in "Service: <a>...</a>")."""
-    if link.line >= len(lines):
-        return link.text
-    line_text = lines[link.line].text
-    position = line_text.find(link.text) if link.text else -1
-    before = line_text[:position] if position > 0 else ""
-    return (before[-48:] + " " + link.text).strip()
 
 
 # -- socials --------------------------------------------------------------------------------
@@ -204,10 +194,8 @@ def _in_credit(doc: PageDoc, link: Link, cache: dict[int, bool]) -> bool:
     """True when the link sits on a "Website by ..." credit line (or right under one)."""
     if link.line not in cache:
         lines = doc.lines
-        own = (lines[link.line].text if link.line < len(lines) else link.text).lower()
-        previous = (
-            lines[link.line - 1].text.lower().rstrip(" :") if 0 < link.line <= len(lines) else ""
-        )
+        own = (lines[link.line] if 0 <= link.line < len(lines) else link.text).lower()
+        previous = lines[link.line - 1].lower().rstrip(" :") if 0 < link.line <= len(lines) else ""
         cache[link.line] = any(word in own for word in _CREDIT_WORDS) or previous.endswith(
             _CREDIT_WORDS
         )

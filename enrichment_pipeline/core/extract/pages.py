@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
 
 from enrichment_pipeline.core.extract.domains import same_site, url_host
 
@@ -56,7 +57,7 @@ _SKIP = re.compile(
     r"|\bcomparison|\bresearch|\bmodels?\b|\bprivacidad|\binventario"
 )
 
-_TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "mc_", "_ga", "msclkid", "yclid")
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_", "_ga", "msclkid", "yclid")
 
 
 def _fold(text: str) -> str:
@@ -65,35 +66,65 @@ def _fold(text: str) -> str:
 
 
 def normalise_url(url: str) -> str:
-    """Canonical form for de-duplication: lower-case host, no fragment, no tracking query,
-    no trailing slash (except the root)."""
-    parts = urlsplit(url)
-    query = "&".join(
-        pair
-        for pair in parts.query.split("&")
-        if pair and not pair.lower().startswith(_TRACKING_PREFIXES)
-    )
-    path = parts.path or "/"
+    """Canonical form for de-duplication: lower-case scheme and host, no fragment, no tracking
+    query, no trailing slash (except the root)."""
+    url = url.split("#", 1)[0]
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    host, slash, path_query = rest.partition("/")
+    path, _, query = ("/" + path_query if slash else "/").partition("?")
+    if query:
+        query = "&".join(
+            pair for pair in query.split("&") if pair and not pair.lower().startswith(_TRACKING)
+        )
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+    return f"{scheme.lower()}://{host.lower()}{path}{'?' + query if query else ''}"
 
 
+@lru_cache(maxsize=4096)
+def _origin(base_url: str) -> tuple[str, str]:
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}", (parts.hostname or "").lower()
+
+
+def _host_of(absolute: str) -> str:
+    authority = absolute.partition("://")[2].split("/", 1)[0].split("?", 1)[0]
+    host = authority.rpartition("@")[2]
+    if host.startswith("["):
+        return host.split("]", 1)[0].lstrip("[").lower()
+    return host.split(":", 1)[0].lower()
+
+
+@lru_cache(maxsize=65_536)
 def absolute_same_site_link(base_url: str, href: str) -> str | None:
-    """Resolve an href against the page URL; None unless it is an http(s) page on the site."""
+    """Resolve an href against the page URL; None unless it is an http(s) page on the site.
+
+    Cached: a site's menus and footers repeat the same hrefs on every page.
+    """
     href = href.strip()
-    if not href or href.lower().startswith(_SKIP_SCHEMES):
+    if not href or href[:11].lower().startswith(_SKIP_SCHEMES):
         return None
-    try:
-        absolute = urljoin(base_url, href)
-        parts = urlsplit(absolute)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    if not same_site(parts.hostname.lower(), url_host(base_url)):
-        return None
-    if parts.path.lower().endswith(_MEDIA_SUFFIXES):
+    origin, base_host = _origin(base_url)
+    if href[0] == "/" and href[:2] != "//":
+        absolute = origin + href  # the common case: a root-relative path on this host
+    else:
+        lowered = href[:8].lower()
+        if lowered.startswith(("http://", "https://")):
+            absolute = href
+        else:
+            try:
+                absolute = urljoin(base_url, href)
+            except ValueError:
+                return None
+            if not absolute.lower().startswith(("http://", "https://")):
+                return None
+        host = _host_of(absolute)
+        if not host or not same_site(host, base_host):
+            return None
+    path = absolute.partition("://")[2].partition("/")[2].split("?", 1)[0].split("#", 1)[0]
+    if path.lower().endswith(_MEDIA_SUFFIXES):
         return None
     return normalise_url(absolute)
 

@@ -74,9 +74,9 @@ _OUR_TITLE_NAME = re.compile(
     rf"\b(?i:our|the|meet|nuestro|nuestra)\s+(?i:proud\s+)?(?P<title>{_PROSE_TITLE}),?\s+"
     rf"(?P<name>{NAME_PATTERN})"
 )
+# Scanned over the lower-cased text; no leading \b so the regex engine can skip ahead fast.
 _PROSE_TRIGGER = re.compile(
-    r"\b(?:owned|operated|founded|established|started|opened|our|meet|nuestr[oa])\b",
-    re.IGNORECASE,
+    r"(?:owned|operated|founded|established|started|opened|our|meet|nuestr[oa])\b"
 )
 _SPLIT_NAME_FIRST = re.compile(r"^(?P<a>.+?)\s*(?:,|\||–|—|\s-\s|:|\(|/)\s*(?P<b>.+?)\)?$")
 
@@ -163,13 +163,13 @@ def _from_lines(doc: PageDoc) -> list[PersonHit]:
     lines = doc.lines
     if not lines:
         return []
-    text = doc.text
-    head_lines = sorted({doc.line_at(m.start()) for m in HEAD_WORD_RE.finditer(text)})
+    lowered = doc.lower_text
+    head_lines = sorted({doc.line_at(m.start()) for m in HEAD_WORD_RE.finditer(lowered)})
     titles: set[int] = set()
     hits: list[PersonHit] = []
     used: set[int] = set()
     for index in head_lines:
-        line_text = lines[index].text
+        line_text = lines[index]
         if is_title(line_text):
             titles.add(index)
             continue
@@ -230,7 +230,7 @@ def _card_pairs(doc: PageDoc, titles: set[int], used: set[int]) -> list[PersonHi
                 0 <= index < len(lines)
                 and index not in titles
                 and index not in used
-                and looks_like_name(lines[index].text)
+                and looks_like_name(lines[index])
             )
         return known
 
@@ -244,14 +244,14 @@ def _card_pairs(doc: PageDoc, titles: set[int], used: set[int]) -> list[PersonHi
             n for offset in (-1, 1, -2, 2) if is_name_line(n := t + offset) and n not in paired
         ]
         for n in candidates:
-            block = _common_block(lines[n].ancestors, lines[t].ancestors)
-            start, end = doc.spans.get(block, (0, len(lines)))
+            block = _common_block(doc.ancestors(n), doc.ancestors(t))
+            start, end = doc.span(block)
             titles_inside = bisect_left(title_list, end) - bisect_left(title_list, start)
             if titles_inside == 1 and end - start <= MAX_CARD_LINES:
                 names_inside = sum(1 for i in range(start, end) if is_name_line(i))
                 if names_inside == 1:
-                    if is_person_name(lines[n].text):
-                        hits.append(_hit(lines[n].text, lines[t].text, min(n, t)))
+                    if is_person_name(lines[n]):
+                        hits.append(_hit(lines[n], lines[t], min(n, t)))
                         paired.update((n, t))
                     break
             if block in settled_blocks or end - start > MAX_LIST_LINES:
@@ -286,8 +286,8 @@ def _alternating_pairs(
     hits = []
     for a, b in pairs:
         name_line, title_line = (b, a) if first_is_title else (a, b)
-        if name_line not in paired and is_person_name(lines[name_line].text):
-            hits.append(_hit(lines[name_line].text, lines[title_line].text, a))
+        if name_line not in paired and is_person_name(lines[name_line]):
+            hits.append(_hit(lines[name_line], lines[title_line], a))
             paired.update((a, b))
     return hits
 
@@ -298,9 +298,17 @@ def _hit(name: str, title: str, line: int) -> PersonHit:
 
 def _prose_pairs(doc: PageDoc, used: set[int]) -> list[PersonHit]:
     hits: list[PersonHit] = []
-    for index, line in enumerate(doc.lines):
-        text = line.text
-        if index in used or len(text) < 12 or not _PROSE_TRIGGER.search(text):
+    lowered = doc.lower_text
+    candidates = sorted(
+        {
+            doc.line_at(m.start())
+            for m in _PROSE_TRIGGER.finditer(lowered)
+            if m.start() == 0 or not lowered[m.start() - 1].isalpha()
+        }
+    )
+    for index in candidates:
+        text = doc.lines[index]
+        if index in used or len(text) < 12:
             continue
         for match in _OWNED_BY.finditer(text):
             name = _trim_name(match.group("name"))
@@ -349,8 +357,8 @@ def _attach_card_emails(doc: PageDoc, hits: list[PersonHit], emails: list[EmailH
             continue
         best: str | None = None
         # Widen from the person's own block while no other person shares it.
-        for block in reversed(lines[hit.line].ancestors):
-            start, end = doc.spans.get(block, (0, 0))
+        for block in reversed(doc.ancestors(hit.line)):
+            start, end = doc.span(block)
             others = [p for p in person_lines if start <= p < end and p != hit.line]
             if others:
                 break

@@ -18,7 +18,8 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
 # A run of 7+ digits with the usual separators: the only text worth giving to the matcher.
-DIGIT_RUN_RE = re.compile(r"\+?\(?\d(?:[\s().\-–/]{0,3}\d){6,}")
+# Digits glued to letters (VINs, stock numbers) are skipped here already.
+DIGIT_RUN_RE = re.compile(r"(?<![A-Za-z0-9])\+?\(?\d(?:[\s().\-–/]{0,3}\d){6,}(?![A-Za-z0-9])")
 # Identifiers that are written like phone numbers.
 _IDENTIFIER_BEFORE = re.compile(
     r"(?:\b(?:stock|stk|vin|sku|model|item|part|order|invoice|po|msrp|price|mileage|miles|odometer|"
@@ -88,8 +89,12 @@ def _valid_e164(number: phonenumbers.PhoneNumber) -> str | None:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
-def find_in_text(text: str, region: str = "US") -> list[tuple[str, int, int]]:
-    """Valid numbers in one line of text: (e164, start, end) offsets in that text."""
+@lru_cache(maxsize=16_384)
+def find_in_text(text: str, region: str = "US") -> tuple[tuple[str, int, int], ...]:
+    """Valid numbers in one line of text: (e164, start, end) offsets in that text.
+
+    Cached: headers and footers repeat the same phone lines on every page of a site.
+    """
     found: list[tuple[str, int, int]] = []
     for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
         if _IDENTIFIER_BEFORE.search(text[max(0, match.start - 24) : match.start]):
@@ -99,7 +104,7 @@ def find_in_text(text: str, region: str = "US") -> list[tuple[str, int, int]]:
         e164 = _valid_e164(match.number)
         if e164:
             found.append((e164, match.start, match.end))
-    return found
+    return tuple(found)
 
 
 def label_from_text(text: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from enrichment_pipeline.core.extract.wordsets import word_set
+from enrichment_pipeline.core.extract.wordsets import trie_pattern, word_set
 
 # Head nouns: a title names one of these roles.
 _HEADS_EN = word_set(
@@ -105,9 +105,8 @@ def is_title(text: str) -> bool:
     return saw_title
 
 
-_HEAD_PATTERN = "|".join(sorted((re.escape(w) for w in HEAD_WORDS), key=len, reverse=True))
-# Cheap pre-filter over the page text: lines without any head word cannot hold a title.
-HEAD_WORD_RE = re.compile(rf"(?<![\w-])(?:{_HEAD_PATTERN})(?![\w-])", re.IGNORECASE)
+# Cheap pre-filter over the LOWER-CASED page text: lines without a head word hold no title.
+HEAD_WORD_RE = re.compile(rf"(?<![\w-])(?:{trie_pattern(HEAD_WORDS)})(?![\w-])")
 
 
 def clean_title(text: str) -> str:
