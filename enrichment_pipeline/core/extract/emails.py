@@ -149,9 +149,15 @@ def email_kind(address: str, site_domain: str = "") -> str:
     stripped = re.sub(r"\d+$", "", local)
     if stripped in ROLE_LOCALS:
         return "role"
-    # A mailbox named after the business itself (sunshineford@gmail.com) is shared, not personal.
-    site_label = site_domain.split(".")[0] if site_domain else ""
-    if site_label and len(site_label) >= 4 and site_label in local.replace(".", ""):
+    # A mailbox named after the business itself (sunshineford@gmail.com, a name cut short by
+    # the provider's length limit) is shared, not personal.
+    site_label = site_domain.split(".")[0].replace("-", "") if site_domain else ""
+    flat = re.sub(r"[^a-z0-9]", "", local)
+    if (
+        len(site_label) >= 4
+        and len(flat) >= 6
+        and (site_label in flat or flat in site_label or flat[:10] == site_label[:10])
+    ):
         return "role"
     return "personal"
 

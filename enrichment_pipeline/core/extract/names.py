@@ -146,10 +146,19 @@ def looks_like_name(text: str) -> bool:
 
 
 @lru_cache(maxsize=32_768)
-def is_person_name(text: str) -> bool:
-    """Full test: the shape test, then probablepeople must tag it as a person."""
+def is_person_name(text: str, *, strict: bool = False) -> bool:
+    """Could this text be a person's name, given how strong the surrounding evidence is?
+
+    With `strict=False` (the layout or structured data already says "this is a person": a
+    staff card, a JSON-LD Person) the shape and stop-word tests decide. With `strict=True`
+    (free text such as "Meet John Smith" or a title glued to a name) probablepeople's model
+    must also tag it as a person. Its model rejects a few real names ("Dmitri Sanchez" reads
+    as a company to it), which is why it only guards the weak contexts.
+    """
     if not looks_like_name(text):
         return False
+    if not strict:
+        return True
     candidate = " ".join(_clean(text))
     try:
         _, kind = probablepeople.tag(candidate)

@@ -151,20 +151,28 @@ def _phones(doc: PageDoc, entities: list[Entity], region: str) -> list[PhoneHit]
             previous_end = end
     for entity in entities:
         props = entity.props
-        contact_type = " ".join(text_values(props.get("contactType")))
         for raw in text_values(props.get("telephone")):
-            label = (
-                phone_rules.label_from_contact_type(contact_type)
-                if entity.relation.startswith("contactpoint")
-                else None
-            )
-            add(phone_rules.normalise_phone(raw, region), label, -1)
+            add(phone_rules.normalise_phone(raw, region), _structured_label(entity), -1)
         for raw in text_values(props.get("faxNumber")):
             add(phone_rules.normalise_phone(raw, region), "fax", -1)
     if doc.noscript_text and phone_rules.DIGIT_RUN_RE.search(doc.noscript_text):
         for e164, _, _ in phone_rules.find_in_text(doc.noscript_text, region):
             add(e164, None, -1)
     return list(found.values())
+
+
+def _structured_label(entity: Entity) -> str | None:
+    """Label a structured-data number: contactPoint.contactType, or a department's type/name."""
+    if entity.relation.startswith("contactpoint"):
+        return phone_rules.label_from_contact_type(
+            " ".join(text_values(entity.props.get("contactType")))
+        )
+    if entity.relation == "department":
+        for kind in entity.types:
+            if kind in phone_rules.DEPARTMENT_TYPES:
+                return phone_rules.DEPARTMENT_TYPES[kind]
+        return phone_rules.label_from_text(" ".join(text_values(entity.props.get("name"))))
+    return None
 
 
 # -- socials --------------------------------------------------------------------------------

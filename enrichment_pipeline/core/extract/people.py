@@ -187,6 +187,7 @@ def _from_lines(doc: PageDoc) -> list[PersonHit]:
 
 def _inline_pair(text: str) -> tuple[str, str] | None:
     """One line holding both: "Name, Title", "Title: Name", "Name Title", "Title Name"."""
+    text = text.strip(" —–-~•*·|>")
     match = _SPLIT_NAME_FIRST.match(text)
     if match:
         first, second = match.group("a"), match.group("b")
@@ -197,13 +198,14 @@ def _inline_pair(text: str) -> tuple[str, str] | None:
     tokens = text.split()
     if not 3 <= len(tokens) <= 12:
         return None
+    # No separator: the split point is a guess, so the name must convince probablepeople too.
     for cut in range(2, min(5, len(tokens))):
         name, title = " ".join(tokens[:cut]), " ".join(tokens[cut:])
-        if looks_like_name(name) and is_title(title) and is_person_name(name):
+        if looks_like_name(name) and is_title(title) and is_person_name(name, strict=True):
             return tidy_name(name), clean_title(title)
     for cut in range(len(tokens) - 2, max(0, len(tokens) - 5), -1):
         title, name = " ".join(tokens[:cut]), " ".join(tokens[cut:])
-        if looks_like_name(name) and is_title(title) and is_person_name(name):
+        if looks_like_name(name) and is_title(title) and is_person_name(name, strict=True):
             return tidy_name(name), clean_title(title)
     return None
 
@@ -338,7 +340,7 @@ def _trim_name(candidate: str) -> str | None:
     for size in range(min(4, len(tokens)), 1, -1):
         for start in range(0, len(tokens) - size + 1):
             name = " ".join(tokens[start : start + size])
-            if is_person_name(name):
+            if is_person_name(name, strict=True):
                 return tidy_name(name)
     return None
 

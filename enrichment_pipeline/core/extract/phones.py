@@ -24,7 +24,12 @@ DIGIT_RUN_RE = re.compile(r"(?<![A-Za-z0-9])\+?\(?\d(?:[\s().\-–/]{0,3}\d){6,}
 _IDENTIFIER_BEFORE = re.compile(
     r"(?:\b(?:stock|stk|vin|sku|model|item|part|order|invoice|po|msrp|price|mileage|miles|odometer|"
     r"serial|ref|reference|account|acct|routing|ein|fein|tax\s*id|license|lic|dl|nmls|id|"
-    r"confirmation|tracking|claim|policy|ticket|case|unit)|#)\s*(?:no\.?|num(?:ber)?|#)?\s*[:#.]?\s*$",
+    r"confirmation|tracking|claim|policy|ticket|case|unit|code|pin|zip)|#)\s*(?:no\.?|num(?:ber)?|#)?\s*[:#.]?\s*$",
+    re.IGNORECASE,
+)
+_PHONE_WORD = re.compile(
+    r"\b(?:phone|tel|telephone|call|fax|cell|mobile|text|sales|service|parts|office|main|"
+    r"teléfono|telefono|llame|llámenos)\b",
     re.IGNORECASE,
 )
 _IDENTIFIER_AFTER = re.compile(r"^\s*(?:mi\b|miles\b|km\b)", re.IGNORECASE)
@@ -39,6 +44,13 @@ _MAIN_WORDS = re.compile(
     r"\b(?:main|office|phone|telephone|tel|call\s+us|call|teléfono|telefono|local|toll[- ]free)\b",
     re.IGNORECASE,
 )
+# schema.org types of a department (AutoDealer.department) and what its number is for.
+DEPARTMENT_TYPES = {
+    "autorepair": "service",
+    "autobodyshop": "service",
+    "autopartsstore": "parts",
+    "autodealer": "sales",
+}
 _CONTACT_TYPES = {
     "sales": "sales",
     "service": "service",
@@ -97,9 +109,15 @@ def find_in_text(text: str, region: str = "US") -> tuple[tuple[str, int, int], .
     """
     found: list[tuple[str, int, int]] = []
     for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
-        if _IDENTIFIER_BEFORE.search(text[max(0, match.start - 24) : match.start]):
+        before = text[max(0, match.start - 24) : match.start]
+        labelled = bool(_PHONE_WORD.search(before[-14:]))
+        if not labelled and _IDENTIFIER_BEFORE.search(before):
             continue
         if _IDENTIFIER_AFTER.match(text[match.end : match.end + 8]):
+            continue
+        # An unformatted run of ten digits is far more often a code or an ID than a phone
+        # number a business prints for people to read; accept it only under a phone label.
+        if not labelled and match.raw_string.lstrip("+").isdigit():
             continue
         e164 = _valid_e164(match.number)
         if e164:

@@ -62,7 +62,7 @@ _FB_HOST = re.compile(r"^(?:[a-z]{2}(?:-[a-z]{2})?|www|m|mobile|touch|mbasic|web
 _HANDLE = re.compile(r"^[\w.\-]{2,100}$")
 _IG_HANDLE = re.compile(r"^[a-z0-9._]{1,30}$")
 _TW_HANDLE = re.compile(r"^[a-z0-9_]{1,15}$")
-_TT_HANDLE = re.compile(r"^@[a-z0-9._]{2,24}$")
+_TT_HANDLE = re.compile(r"^@[a-z0-9._]{2,32}$")  # TikTok allows 24; be lenient
 _YT_CHANNEL = re.compile(r"^UC[\w-]{22}$")
 
 

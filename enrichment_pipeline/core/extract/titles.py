@@ -55,6 +55,9 @@ _MODIFIERS = word_set(
     appointment appointments accounting accounts payable receivable payroll recruiting talent
     manager ventas servicio partes finanzas repuestos general mercadeo comercial ventas-internet
     oficina administración administracion atención atencion cliente clientes operaciones taller
+    catering banquet banquets beverage beverages bar dining food wine culinary restaurant
+    front-of-house hospitality reservations install installation field warehouse shipping
+    install estimating design-build residential project projects construction
     """
 )
 _CONNECTORS = frozenset(("and", "&", "of", "the", "for", "de", "del", "la", "y", "e", "to"))
