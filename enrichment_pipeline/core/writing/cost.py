@@ -107,6 +107,7 @@ def estimate_cost(
             price_input_per_1m=price.input_per_1m,
             price_output_per_1m=price.output_per_1m,
         )
+    facts = [item.sanitized() for item in facts]
     profile_hash = profile.content_hash()
     keys = [cache_key(item, model=config.model, profile=profile_hash) for item in facts]
     unique = dict(zip(keys, facts, strict=True))  # equal facts share one call

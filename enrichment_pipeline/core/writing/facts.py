@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -84,6 +84,15 @@ class EmailFacts:
         """The industry key, detected from the name and snippets when not given."""
         return self.industry or detect_industry(self.company_name, (s.text for s in self.snippets))
 
+    def sanitized(self) -> EmailFacts:
+        """These facts with the snippet filter re-applied (drops injected, scrubs links).
+
+        A no-op for facts from build_facts; protects the writers from hand-built EmailFacts.
+        """
+        raw = [{"kind": s.kind, "text": s.text, "url": s.url} for s in self.snippets]
+        snippets = select_snippets(raw)
+        return self if snippets == self.snippets else replace(self, snippets=snippets)
+
     def prompt_dict(self) -> dict[str, Any]:
         """The fields that shape an email (no company_key, no provenance URLs)."""
         data = asdict(self)
@@ -143,9 +152,14 @@ def select_snippets(raw_facts: Iterable[Any]) -> tuple[Snippet, ...]:
         text = clean_text(item.get("text"), MAX_SNIPPET_CHARS * 2)
         if not text or looks_like_injection(text):
             continue
-        text = clean_text(scrub_contact_details(text), MAX_SNIPPET_CHARS)
-        if sum(ch.isalpha() for ch in text) < 4 or looks_like_injection(text):
+        scrubbed = clean_text(scrub_contact_details(text), MAX_SNIPPET_CHARS)
+        # A snippet that was mostly a link or an address ("Visit https://... today") says
+        # nothing once scrubbed: drop it rather than quote its leftovers.
+        words = [word for word in scrubbed.split() if sum(ch.isalpha() for ch in word) >= 2]
+        mostly_links = len(scrubbed) < 0.6 * len(text)
+        if len(words) < 2 or mostly_links or looks_like_injection(scrubbed):
             continue
+        text = scrubbed
         dedupe = text.casefold()
         if dedupe in seen:
             continue

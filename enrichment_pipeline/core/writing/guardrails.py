@@ -41,6 +41,7 @@ def _word_set(*lines: str) -> frozenset[str]:
 COMMON_CAPITALISED = _word_set(
     "i i'm i'd i'll i've ok okay hi hello hey dear thanks thank best regards cheers sincerely",
     "mr mrs ms dr p.s ps monday tuesday wednesday thursday friday saturday sunday weekend",
+    "mondays tuesdays wednesdays thursdays fridays saturdays sundays weekends",
     "january february march april may june july august september october november december",
     "ai crm seo sms faq suv suvs usa us u.s roi bdc dms gm ceo coo cfo vp hvac a/c q&a diy",
     "google facebook instagram yelp linkedin tiktok youtube internet wi-fi email e-mail",
@@ -187,6 +188,8 @@ def check_email(
     for name, value in values.items():
         text = message if name == "email_body" else value
         problems.extend(f"{name}: {issue}" for issue in _grounding_issues(text, context))
+    if any(p.startswith("subject_") and "name or term" in p for p in problems):
+        problems.append("write subject lines in sentence case: capitalise the first word and names")
     return list(dict.fromkeys(problems))  # one line per distinct problem, in order
 
 

@@ -185,6 +185,7 @@ class OpenAIWriter:
                 return answer
             await self._limiter.acquire(estimated)
             wait = 0.0
+            sent_format = self._format
             async with self._slots:
                 answer.calls += 1
                 self.stats.requests += 1
@@ -207,9 +208,10 @@ class OpenAIWriter:
                     answer.error = "rate limited (HTTP 429); retries exhausted"
                 except openai.APIStatusError as exc:
                     status = exc.status_code
-                    if self._format == "json_schema" and _rejects_json_schema(exc):
+                    if sent_format == "json_schema" and _rejects_json_schema(exc):
                         if self.config.response_format == "auto":
-                            log.info("endpoint rejects json_schema; switching to json_object")
+                            if self._format == "json_schema":
+                                log.info("endpoint rejects json_schema; using json_object")
                             self._format = self.stats.response_format = "json_object"
                             continue  # a capability probe, not a failed attempt
                         self._set_fatal(f"HTTP {status}: endpoint does not support json_schema")

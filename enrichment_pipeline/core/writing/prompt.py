@@ -74,6 +74,7 @@ def body_word_range(profile: SenderProfile) -> tuple[int, int]:
 
 def build_messages(facts: EmailFacts, profile: SenderProfile) -> list[dict[str, str]]:
     """System and user messages for one business."""
+    facts = facts.sanitized()
     name = short_company_name(facts.company_name) or facts.company_name
     fill = {"company": name, "city": facts.city}
     low, high = body_word_range(profile)
@@ -100,7 +101,7 @@ def build_messages(facts: EmailFacts, profile: SenderProfile) -> list[dict[str, 
         "- No links, e-mail addresses or phone numbers; no sign-off or signature (added later).\n"
         "Return JSON with these string fields:\n"
         f"subject_1, subject_2, subject_3: three different subject lines, each under "
-        f"{SUBJECT_MAX_CHARS} characters, never 'Re:' or 'Fwd:'.\n"
+        f"{SUBJECT_MAX_CHARS} characters, sentence case, never 'Re:' or 'Fwd:'.\n"
         "icebreaker: one sentence that mentions a specific fact from FACTS.\n"
         "hot_button: one sentence naming the business problem the email leads with.\n"
         f"email_body: greeting, the icebreaker, the problem, the offer, then the call to action; "

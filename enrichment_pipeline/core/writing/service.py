@@ -62,6 +62,7 @@ async def write_emails_async(
 ) -> list[GeneratedEmail]:
     """Async form of write_emails (`client` lets a caller share its own AsyncOpenAI)."""
     report = progress or (lambda _n: None)
+    facts = [item.sanitized() for item in facts]  # hand-built facts get build_facts' filter
     if config.provider != OPENAI:
         emails = []
         for item in facts:

@@ -23,7 +23,6 @@ from enrichment_pipeline.core.writing.guardrails import (
 from enrichment_pipeline.core.writing.industries import CAR_DEALER, find_brands
 from enrichment_pipeline.core.writing.pain_points import INDUSTRY_WORDS, PainPoint, pain_points_for
 from enrichment_pipeline.core.writing.result import TEMPLATE, GeneratedEmail
-from enrichment_pipeline.core.writing.sanitize import looks_like_injection, scrub_contact_details
 from enrichment_pipeline.core.writing.sender import SenderProfile, fill_placeholders
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -38,7 +37,7 @@ def write_template(
     facts: EmailFacts, profile: SenderProfile, *, model: str | None = None
 ) -> GeneratedEmail:
     """Write the email for one business from its facts alone."""
-    plan = _Plan(facts, profile)
+    plan = _Plan(facts.sanitized(), profile)
     return GeneratedEmail(
         subject_1=plan.subjects[0],
         subject_2=plan.subjects[1],
@@ -62,13 +61,7 @@ class _Plan:
         self.words = INDUSTRY_WORDS[self.industry]
         self.name = short_company_name(facts.company_name) or facts.company_name
         self.first = first_name(facts.person_name)
-        # Defence in depth: build_facts already drops injected snippets and scrubs links, but
-        # EmailFacts can be built by hand; the template never quotes what it would not accept.
-        self.snippets = [
-            (s.kind, scrub_contact_details(s.text))
-            for s in facts.snippets
-            if not looks_like_injection(s.text)
-        ]
+        self.snippets = [(s.kind, s.text) for s in facts.snippets]
         texts = [facts.company_name, *(text for _, text in self.snippets)]
         self.brands = find_brands(texts)[:2] if self.industry == CAR_DEALER else []
         self.since = _since_year(self.snippets)
@@ -164,7 +157,9 @@ class _Plan:
             ),
         ]
         if self.brands:
-            groups.append([f"An idea for your {self.brands[0]} store", f"{self.brands[0]} leads"])
+            groups.append(
+                [f"An idea for your {self.brands[0]} store", f"Your {self.brands[0]} leads"]
+            )
         elif city:
             groups.append([f"Idea for {city} {self.words.plural}", f"An idea for {name}"])
         else:
