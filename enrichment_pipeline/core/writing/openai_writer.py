@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 from dataclasses import dataclass, field
 
 import openai
@@ -183,10 +184,15 @@ class OpenAIWriter:
             if self._fatal:
                 answer.error = self._fatal
                 return answer
-            await self._limiter.acquire(estimated)
             wait = 0.0
-            sent_format = self._format
             async with self._slots:
+                # Rate budget is taken once a slot is free, so a pause announced by a response
+                # (429, x-ratelimit-remaining-*: 0) holds every request not yet sent.
+                await self._limiter.acquire(estimated)
+                if self._fatal:  # decided while this request waited for its turn
+                    answer.error = self._fatal
+                    return answer
+                sent_format = self._format
                 answer.calls += 1
                 self.stats.requests += 1
                 try:
@@ -297,7 +303,13 @@ def _describe_schema_errors(exc: ValidationError) -> list[str]:
 
 
 def _message(exc: openai.APIStatusError) -> str:
-    return " ".join(str(exc.message).split())[:300]
+    """The server's own error message (OpenAI-style body), else the client's summary."""
+    body = exc.body
+    inner = body.get("error", body) if isinstance(body, dict) else None
+    text = inner.get("message") if isinstance(inner, dict) else None
+    if not isinstance(text, str) or not text:
+        text = re.sub(r"^Error code: \d+ - ", "", str(exc.message))
+    return " ".join(text.split())[:300]
 
 
 def _error_code(exc: openai.APIStatusError) -> str | None:

@@ -247,10 +247,10 @@ def _subject_ok(subject: str, chosen: list[str]) -> bool:
 
 
 def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
+    """Cut at a word boundary; never mid-word (a cut word is not a name from the facts)."""
+    if len(text) <= limit or " " not in text[:limit]:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,&-'")
-    return cut or text[:limit]
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,&-'") or text
 
 
 def _capitalise(text: str) -> str:
