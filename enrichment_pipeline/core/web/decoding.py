@@ -228,8 +228,22 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(body[:200_000]).best()
-    name = _codec(best.encoding) if best is not None else None
-    if name is None:
-        name = "cp1252"
+    name = _detect(body) or "cp1252"
     return body.decode(name, "replace"), name
+
+
+def _detect(body: bytes) -> str | None:
+    """charset-normalizer's guess, preferring windows-1252 among equally good candidates.
+
+    Short Western-European texts decode cleanly in several single-byte charsets (cp1250,
+    cp1252, ISO-8859-10...). The sites we crawl are US businesses, and windows-1252 is the
+    WHATWG default for an English locale, so it wins a tie.
+    """
+    matches = list(charset_normalizer.from_bytes(body[:200_000]))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        if _codec(match.encoding) == "cp1252" and match.chaos <= best.chaos + 0.02:
+            return "cp1252"
+    return _codec(best.encoding)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import http.cookiejar
 import json
 import logging
 import random
@@ -137,13 +138,18 @@ class Fetcher:
             auto_decompress=False,
             trust_env=False,  # proxies from the environment would bypass the address guard
         )
+        if hasattr(self._session, "_retry_connection"):
+            # aiohttp silently re-sends an idempotent request once after a reset; our retry loop
+            # already does that with backoff, and hidden re-sends would double the load on a
+            # failing server. (Private attribute: no public switch exists in aiohttp 3.x.)
+            self._session._retry_connection = False
         self._client = httpx.AsyncClient(
             transport=AiohttpTransport(client=self._session),
             headers=self._headers,
             timeout=self._timeout,
             follow_redirects=False,  # followed by hand, each hop re-checked
             trust_env=False,
-            cookies=_NoCookies(),
+            cookies=http.cookiejar.CookieJar(policy=_RefuseCookies()),
         )
 
     async def aclose(self) -> None:
@@ -260,6 +266,11 @@ class Fetcher:
             if problem is not None:
                 return FetchResult.failure(requested, problem[0], problem[1], final_url=current.url)
             rules = await self._robots_for(current)
+            if rules.failure is not None:
+                # The host did not answer at all (refused, timed out): say so, not "robots".
+                return FetchResult.failure(
+                    requested, rules.failure[0], rules.failure[1], final_url=current.url
+                )
             if not rules.allows(current.url, self.config.robots_token):
                 return FetchResult.failure(
                     requested,
@@ -393,8 +404,8 @@ class Fetcher:
         assert not isinstance(current, str)
         visited = {current.url}
         for _ in range(6):  # RFC 9309: follow at least five consecutive redirects
-            if current is not target and (problem := await self._address_problem(current)):
-                return rules_from_status(origin, None, problem[1])
+            if (problem := await self._address_problem(current)) is not None:
+                return rules_from_status(origin, None, problem[1], problem[0])
             exchange = await self._exchange_with_retries(current, _ROBOTS, cfg.robots_max_bytes)
             if exchange.location is not None:
                 nxt = parse_target(resolve_location(current.url, exchange.location))
@@ -410,7 +421,9 @@ class Fetcher:
                 if self.cache is not None:
                     self.cache.put_robots(origin, status, body, rules.fetched_at)
                 return rules
-            rules = rules_from_status(origin, status, exchange.error or "no answer")
+            rules = rules_from_status(
+                origin, status, exchange.error or "no answer", exchange.error_kind
+            )
             if self.cache is not None and status is not None and 400 <= status < 500:
                 self.cache.put_robots(origin, status, "", rules.fetched_at)
             return rules
@@ -622,14 +635,15 @@ class Fetcher:
         return JsonResult(exchange.status, data, exchange.error_kind, exchange.error)
 
 
-class _NoCookies(httpx.Cookies):
-    """A cookie store that never stores: no tracking across sites, no jar scans per request."""
+class _RefuseCookies(http.cookiejar.DefaultCookiePolicy):
+    """Stores no cookie: a crawler carries no state between sites, and an empty jar keeps
+    httpx's per-request cookie matching (a scan over every stored domain) free."""
 
-    def extract_cookies(self, response: httpx.Response) -> None:
-        return None
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return False
 
-    def set_cookie_header(self, request: httpx.Request) -> None:
-        return None
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return False
 
 
 def _retry_after(value: str | None) -> float | None:
