@@ -1,4 +1,4 @@
-"""Shared set-up for whole-pipeline tests: a data dir, a CSV of fixture-web businesses, resources."""
+"""Shared set-up for whole-pipeline tests: data dir, CSV of fixture-web businesses, resources."""
 
 from __future__ import annotations
 
