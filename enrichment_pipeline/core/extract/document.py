@@ -55,7 +55,14 @@ _MARKED_LINK = re.compile(
 LINK_MARK = "\ue000"
 CHROME_START = "\ue001"
 CHROME_END = "\ue002"
-_MARKS = LINK_MARK + CHROME_START + CHROME_END
+BREAK_MARK = "\ue003"  # a line break inside one text node
+_MARKS = LINK_MARK + CHROME_START + CHROME_END + BREAK_MARK
+# Inline elements that site authors mark as separate fields ("staff-name", "staff-title") are
+# laid out as blocks by their CSS; their text must not glue to the neighbour's.
+_FIELD_INLINE = ", ".join(
+    f":is(span, strong, b, em, i, small, a, label, font)[class*={word} i]"
+    for word in ("name", "title", "role", "position", "job", "designation")
+)
 _SEPARATOR = "\x00"  # the parser turns NUL in a page into U+FFFD, so it cannot occur in text
 
 # Zero-width characters and soft hyphens are an obfuscation trick inside addresses.
@@ -97,7 +104,9 @@ class PageDoc:
     _lower: str | None = None
     _offsets: list[int] = field(default_factory=list)
     _text_nodes: list[LexborNode] | None = None
-    _node_line: dict[int, int] = field(default_factory=dict)
+    _line_segment: list[int] = field(default_factory=list)  # line -> text node index
+    _segment_first_line: list[int] = field(default_factory=list)  # text node -> first line
+    _node_segment: dict[int, int] = field(default_factory=dict)
     _blocks: dict[int, LexborNode] = field(default_factory=dict)
     _ancestors: dict[int, tuple[int, ...]] = field(default_factory=dict)
     _spans: dict[int, tuple[int, int]] = field(default_factory=dict)
@@ -153,8 +162,9 @@ class PageDoc:
         if known is not None:
             return known
         nodes = self._line_nodes()
+        segment = self._line_segment[index] if 0 <= index < len(self._line_segment) else -1
         chain: list[int] = []
-        parent = nodes[index].parent if 0 <= index < len(nodes) else None
+        parent = nodes[segment].parent if 0 <= segment < len(nodes) else None
         while parent is not None and parent.tag not in ("body", "html", "-document"):
             block_id = parent.mem_id
             self._blocks.setdefault(block_id, parent)
@@ -174,16 +184,20 @@ class PageDoc:
             return known
         node = self._blocks[block_id]
         self._line_nodes()
-        start = -1
+        first = -1
         for child in node.traverse(include_text=True, skip_empty=True):
             if child.is_text_node:
-                start = self._node_line.get(child.mem_id, -1)
+                first = self._node_segment.get(child.mem_id, -1)
                 break
-        if start < 0:
+        if first < 0:
             result = (0, 0)
         else:
             inner = node.text(separator=_SEPARATOR, skip_empty=True)
-            result = (start, start + inner.count(_SEPARATOR) + 1)
+            after = first + inner.count(_SEPARATOR) + 1  # text nodes inside: [first, after)
+            firsts = self._segment_first_line
+            start = firsts[first]
+            end = firsts[after] if after < len(firsts) else len(self.lines)
+            result = (start, end)
         self._spans[block_id] = result
         return result
 
@@ -195,10 +209,10 @@ class PageDoc:
                 if body is not None
                 else []
             )
-            if len(nodes) != len(self.lines):  # should never happen; structure then unknown
+            if len(nodes) != len(self._segment_first_line):  # never expected: structure unknown
                 nodes = []
             self._text_nodes = nodes
-            self._node_line = {node.mem_id: i for i, node in enumerate(nodes)}
+            self._node_segment = {node.mem_id: i for i, node in enumerate(nodes)}
         return self._text_nodes
 
 
@@ -223,6 +237,9 @@ def parse_page(html: str, url: str) -> PageDoc:
     _remove_outermost(body.css(_HIDDEN))
     doc.headings = [normalise_space(node.text()) for node in body.css(HEADING_SELECTOR)]
     marked = _read_links(body, doc)
+    for node in body.css(_FIELD_INLINE):
+        node.insert_before(BREAK_MARK)
+        node.insert_after(BREAK_MARK)
     for node in body.css(CHROME_SELECTOR):
         node.insert_before(CHROME_START)
         node.insert_after(CHROME_END)
@@ -287,7 +304,8 @@ def _prepass(tree: LexborHTMLParser, doc: PageDoc) -> None:
         classes = (attrs.get("class") or "").split()
         if "vcard" in classes or "h-card" in classes:
             _read_hcard(node, doc)
-        if attrs.get("id") in _SPA_ROOT_IDS and not node.text(strip=True):
+        # A framework mount point holding at most a "Loading..." placeholder.
+        if attrs.get("id") in _SPA_ROOT_IDS and len(node.text(strip=True)) <= 40:
             doc.spa_root = True
     doc.noscript_text = "\n".join(noscript)
     if scopes:
@@ -353,29 +371,34 @@ def _read_lines(raw_text: str, doc: PageDoc, marked: list[Link]) -> None:
     next_link = 0
     depth = 0
     chrome_start = -1
-    for index, segment in enumerate(segments):
-        if LINK_MARK in segment and next_link < len(marked):
-            pieces = segment.split(LINK_MARK)
-            for position in range(1, len(pieces)):
-                if next_link >= len(marked):
-                    break
-                link = marked[next_link]
-                link.line = index
-                link.before = normalise_space("".join(pieces[:position]))[-60:]
-                next_link += 1
-        if CHROME_START in segment or CHROME_END in segment:
-            opened = segment.count(CHROME_START)
-            closed = segment.count(CHROME_END)
-            if depth == 0 and opened:
-                chrome_start = index
-            depth += opened - closed
-            if depth <= 0:
-                if chrome_start >= 0:
-                    doc.chrome.append((chrome_start, index + 1))
-                depth, chrome_start = 0, -1
-        doc.lines.append(normalise_space(segment))
+    for segment_index, segment in enumerate(segments):
+        doc._segment_first_line.append(len(doc.lines))
+        pieces = segment.split(BREAK_MARK) if BREAK_MARK in segment else (segment,)
+        for piece in pieces:
+            index = len(doc.lines)
+            if LINK_MARK in piece and next_link < len(marked):
+                parts = piece.split(LINK_MARK)
+                for position in range(1, len(parts)):
+                    if next_link >= len(marked):
+                        break
+                    link = marked[next_link]
+                    link.line = index
+                    link.before = normalise_space("".join(parts[:position]))[-60:]
+                    next_link += 1
+            if CHROME_START in piece or CHROME_END in piece:
+                opened = piece.count(CHROME_START)
+                closed = piece.count(CHROME_END)
+                if depth == 0 and opened:
+                    chrome_start = index
+                depth += opened - closed
+                if depth <= 0:
+                    if chrome_start >= 0:
+                        doc.chrome.append((chrome_start, index + 1))
+                    depth, chrome_start = 0, -1
+            doc.lines.append(normalise_space(piece))
+            doc._line_segment.append(segment_index)
     if depth > 0 and chrome_start >= 0:
-        doc.chrome.append((chrome_start, len(segments)))
+        doc.chrome.append((chrome_start, len(doc.lines)))
 
 
 _WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")

@@ -19,7 +19,9 @@ from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
 # A run of 7+ digits with the usual separators: the only text worth giving to the matcher.
 # Digits glued to letters (VINs, stock numbers) are skipped here already.
-DIGIT_RUN_RE = re.compile(r"(?<![A-Za-z0-9])\+?\(?\d(?:[\s().\-–/]{0,3}\d){6,}(?![A-Za-z0-9])")
+DIGIT_RUN_RE = re.compile(r"(?<![A-Za-z0-9])\+?\(?\d(?:[\s().\-–/·•]{0,3}\d){6,}(?![A-Za-z0-9])")
+# Separators people use that phonenumbers does not know (same length, so offsets hold).
+_SEPARATORS = str.maketrans({"·": ".", "•": "."})
 # Identifiers that are written like phone numbers.
 _IDENTIFIER_BEFORE = re.compile(
     r"(?:\b(?:stock|stk|vin|sku|model|item|part|order|invoice|po|msrp|price|mileage|miles|odometer|"
@@ -108,6 +110,7 @@ def find_in_text(text: str, region: str = "US") -> tuple[tuple[str, int, int], .
     Cached: headers and footers repeat the same phone lines on every page of a site.
     """
     found: list[tuple[str, int, int]] = []
+    text = text.translate(_SEPARATORS)
     for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
         before = text[max(0, match.start - 24) : match.start]
         labelled = bool(_PHONE_WORD.search(before[-14:]))
