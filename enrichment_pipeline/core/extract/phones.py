@@ -19,7 +19,10 @@ from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
 # A run of 7+ digits with the usual separators: the only text worth giving to the matcher.
 # Digits glued to letters (VINs, stock numbers) are skipped here already.
-DIGIT_RUN_RE = re.compile(r"(?<![A-Za-z0-9])\+?\(?\d(?:[\s().\-–/·•]{0,3}\d){6,}(?![A-Za-z0-9])")
+# (No newline among the separators: a run must stay on one line of the page text.)
+DIGIT_RUN_RE = re.compile(
+    r"(?<![A-Za-z0-9])\+?\(?\d(?:[ \t\xa0().\-–/·•]{0,3}\d){6,}(?![A-Za-z0-9])"
+)
 # Separators people use that phonenumbers does not know (same length, so offsets hold).
 _SEPARATORS = str.maketrans({"·": ".", "•": "."})
 # Identifiers that are written like phone numbers.
