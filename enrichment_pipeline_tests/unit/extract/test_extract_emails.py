@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (inline HTML and URLs read better unwrapped)
 """Email extraction: every way a page shows an address, and every decoy it must ignore."""
 
 from __future__ import annotations
@@ -22,18 +23,25 @@ def addresses(html: str, url: str = URL) -> list[str]:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ('<a href="mailto:Sales@SunshineFord.COM?subject=Hi">Email us</a>', "Sales@sunshineford.com"),
-        ('<a href="&#109;&#97;&#105;&#108;&#116;&#111;&#58;info&#64;sunshineford.com">x</a>',
-         "info@sunshineford.com"),
+        (
+            '<a href="mailto:Sales@SunshineFord.COM?subject=Hi">Email us</a>',
+            "Sales@sunshineford.com",
+        ),
+        (
+            '<a href="&#109;&#97;&#105;&#108;&#116;&#111;&#58;info&#64;sunshineford.com">x</a>',
+            "info@sunshineford.com",
+        ),
         ('<a href="mailto:%20jo%2Bweb@sunshineford.com">x</a>', "jo+web@sunshineford.com"),
         ("<p>Write to parts [at] sunshineford [dot] com today</p>", "parts@sunshineford.com"),
         ("<p>parts(at)sunshineford(dot)com</p>", "parts@sunshineford.com"),
         ("<p>Owner: bob AT sunshineford DOT com</p>", "bob@sunshineford.com"),
         ("<p>press @ sunshineford . com</p>", "press@sunshineford.com"),
-        ("<p><span>maria</span><span>@</span><b>sunshineford</b>.com</p>", "maria@sunshineford.com"),
+        (
+            "<p><span>maria</span><span>@</span><b>sunshineford</b>.com</p>",
+            "maria@sunshineford.com",
+        ),
         ("<p>sch\u200bool@sunshineford.com</p>", "school@sunshineford.com"),
-        ('<p>ann<span style="display:none">XX</span>@sunshineford.com</p>',
-         "ann@sunshineford.com"),
+        ('<p>ann<span style="display:none">XX</span>@sunshineford.com</p>', "ann@sunshineford.com"),
         ("<noscript><p>dock@sunshineford.com</p></noscript>", "dock@sunshineford.com"),
     ],
 )
@@ -91,7 +99,9 @@ def test_json_ld_email_is_found() -> None:
 
 
 def test_label_glued_to_address_is_not_a_second_address() -> None:
-    html = page('<p><b>Email</b><a href="mailto:john@sunshineford.com">john@sunshineford.com</a></p>')
+    html = page(
+        '<p><b>Email</b><a href="mailto:john@sunshineford.com">john@sunshineford.com</a></p>'
+    )
     assert addresses(html) == ["john@sunshineford.com"]
 
 
