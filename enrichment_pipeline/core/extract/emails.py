@@ -65,6 +65,10 @@ ROLE_LOCALS = word_set(
     frontdesk reception appointments appointment store shop ventas servicio partes
     specials fleet used new usedcars newcars credit collision bodyshop body detail
     feedback privacy legal manager management owner owners dealer dealership group
+    groups guides tours tour trips charters charter weddings wedding gifts giftcards volunteer
+    volunteers dockmaster frontoffice eventos reservaciones leadership corporate rentals rental
+    membership members donations community studio payroll purchasing warranty titles recruiting
+    estimates quotes quote dispatch emergency repairs kitchen bookkeeping schooltrips
     """
 )
 

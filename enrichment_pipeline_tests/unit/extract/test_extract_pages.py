@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (inline HTML and URLs read better unwrapped)
 """Which pages scrape_site visits: contact/team/about first, never inventory or login."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (inline HTML and URLs read better unwrapped)
 """Social profiles: canonical URLs, and the links that are not profiles."""
 
 from __future__ import annotations
