@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import http.cookiejar
 import json
 import logging
 import random
@@ -52,7 +53,7 @@ RenderMode = Literal["never", "auto", "always"]
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE = frozenset({kinds.CONNECTION, kinds.HTTP_5XX, kinds.HTTP_429})
 _ACCEPT_HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-_PAGE, _ROBOTS, _JSON = "page", "robots", "json"
+_PAGE, _ROBOTS, _JSON, _RESOURCE = "page", "robots", "json", "resource"
 
 
 @dataclass(slots=True)
@@ -137,13 +138,18 @@ class Fetcher:
             auto_decompress=False,
             trust_env=False,  # proxies from the environment would bypass the address guard
         )
+        if hasattr(self._session, "_retry_connection"):
+            # aiohttp silently re-sends an idempotent request once after a reset; our retry loop
+            # already does that with backoff, and hidden re-sends would double the load on a
+            # failing server. (Private attribute: no public switch exists in aiohttp 3.x.)
+            self._session._retry_connection = False
         self._client = httpx.AsyncClient(
             transport=AiohttpTransport(client=self._session),
             headers=self._headers,
             timeout=self._timeout,
             follow_redirects=False,  # followed by hand, each hop re-checked
             trust_env=False,
-            cookies=_NoCookies(),
+            cookies=http.cookiejar.CookieJar(policy=_RefuseCookies()),
         )
 
     async def aclose(self) -> None:
@@ -214,6 +220,36 @@ class Fetcher:
             log.exception("unexpected error fetching JSON %s", url)
             return JsonResult(None, None, kinds.CONNECTION, f"internal error: {exc}")
 
+    async def fetch_resource(self, url: str) -> tuple[int, str | None, bytes] | None:
+        """A page subresource for the browser renderer: (status, content type, body) or None.
+
+        Same address guard, host map, robots rules, redirect checks and size cap as pages; no
+        host spacing (a page's scripts are one visit) and no page cache.
+        """
+        target = parse_target(url)
+        if isinstance(target, str):
+            return None
+        await self._ensure_open()
+        visited = {target.url}
+        for _ in range(self.config.max_redirects + 1):
+            if await self._address_problem(target) is not None:
+                return None
+            rules = await self._robots_for(target)
+            if rules.failure is not None or not rules.allows(target.url, self.config.robots_token):
+                return None
+            exchange = await self._exchange_with_retries(target, _RESOURCE, self.config.max_bytes)
+            if exchange.location is not None:
+                nxt = parse_target(resolve_location(target.url, exchange.location))
+                if isinstance(nxt, str) or nxt.url in visited:
+                    return None
+                visited.add(nxt.url)
+                target = nxt
+                continue
+            if exchange.status is None:
+                return None
+            return exchange.status, exchange.content_type, exchange.body
+        return None
+
     async def resolves(self, host: str) -> bool:
         """Cheap check that `host` has an address we may connect to (host-map and guard aware)."""
         target = parse_target(f"http://{host.strip()}/")
@@ -260,6 +296,11 @@ class Fetcher:
             if problem is not None:
                 return FetchResult.failure(requested, problem[0], problem[1], final_url=current.url)
             rules = await self._robots_for(current)
+            if rules.failure is not None:
+                # The host did not answer at all (refused, timed out): say so, not "robots".
+                return FetchResult.failure(
+                    requested, rules.failure[0], rules.failure[1], final_url=current.url
+                )
             if not rules.allows(current.url, self.config.robots_token):
                 return FetchResult.failure(
                     requested,
@@ -393,8 +434,8 @@ class Fetcher:
         assert not isinstance(current, str)
         visited = {current.url}
         for _ in range(6):  # RFC 9309: follow at least five consecutive redirects
-            if current is not target and (problem := await self._address_problem(current)):
-                return rules_from_status(origin, None, problem[1])
+            if (problem := await self._address_problem(current)) is not None:
+                return rules_from_status(origin, None, problem[1], problem[0])
             exchange = await self._exchange_with_retries(current, _ROBOTS, cfg.robots_max_bytes)
             if exchange.location is not None:
                 nxt = parse_target(resolve_location(current.url, exchange.location))
@@ -410,7 +451,9 @@ class Fetcher:
                 if self.cache is not None:
                     self.cache.put_robots(origin, status, body, rules.fetched_at)
                 return rules
-            rules = rules_from_status(origin, status, exchange.error or "no answer")
+            rules = rules_from_status(
+                origin, status, exchange.error or "no answer", exchange.error_kind
+            )
             if self.cache is not None and status is not None and 400 <= status < 500:
                 self.cache.put_robots(origin, status, "", rules.fetched_at)
             return rules
@@ -461,9 +504,11 @@ class Fetcher:
         self, target: Target, purpose: str, cap: int, headers: Mapping[str, str] | None
     ) -> _Exchange:
         assert self._client is not None and self._scheduler is not None
-        # JSON APIs are not crawled: no per-host spacing, only the global cap.
+        # JSON APIs and a rendered page's own scripts are not crawling: only the global cap.
         slot = (
-            self._scheduler.global_slot() if purpose == _JSON else self._scheduler.slot(target.host)
+            self._scheduler.global_slot()
+            if purpose in (_JSON, _RESOURCE)
+            else self._scheduler.slot(target.host)
         )
         async with slot:
             self._stats.network_requests += 1
@@ -493,7 +538,7 @@ class Fetcher:
 
     async def _read(self, response: httpx.Response, purpose: str, cap: int) -> _Exchange:
         status = response.status_code
-        headers = response.headers
+        headers = _headers_of_interest(response)
         content_type = headers.get("content-type")
         if status in _REDIRECTS:
             location = headers.get("location")
@@ -516,8 +561,13 @@ class Fetcher:
                 error=f"HTTP {status} {response.reason_phrase}".strip(),
                 retry_after=_retry_after(headers.get("retry-after")),
             )
-            if purpose == _JSON:  # API error bodies explain themselves; keep a small one
-                body = await self._read_body(response, min(cap, 65_536), truncate=True)
+            if purpose in (_JSON, _RESOURCE):  # error bodies explain themselves; keep some
+                body = await self._read_body(
+                    response,
+                    min(cap, 65_536),
+                    truncate=True,
+                    encoding=headers.get("content-encoding"),
+                )
                 if isinstance(body, bytes):
                     exchange.body = body
             return exchange
@@ -534,7 +584,7 @@ class Fetcher:
                     error=f"content type {content_type.split(';')[0]} is not HTML",
                 )
             declared = headers.get("content-length")
-            encoding = headers.get("content-encoding", "identity").lower()
+            encoding = (headers.get("content-encoding") or "identity").lower()
             if (
                 declared
                 and declared.isdigit()
@@ -547,7 +597,9 @@ class Fetcher:
                     error_kind=kinds.TOO_LARGE,
                     error=f"Content-Length {declared} exceeds the {cap}-byte cap",
                 )
-        body = await self._read_body(response, cap, truncate=purpose == _ROBOTS)
+        body = await self._read_body(
+            response, cap, truncate=purpose == _ROBOTS, encoding=headers.get("content-encoding")
+        )
         if isinstance(body, _Exchange):
             body.status = status
             body.content_type = content_type
@@ -561,10 +613,15 @@ class Fetcher:
         return _Exchange(status=status, body=body, content_type=content_type)
 
     async def _read_body(
-        self, response: httpx.Response, cap: int, *, truncate: bool
+        self,
+        response: httpx.Response,
+        cap: int,
+        *,
+        truncate: bool,
+        encoding: str | None = None,
     ) -> bytes | _Exchange:
         try:
-            decoder = BodyDecoder(response.headers.get("content-encoding"), cap)
+            decoder = BodyDecoder(encoding, cap)
         except UnsupportedEncodingError as exc:
             return _Exchange(error_kind=kinds.NOT_HTML, error=str(exc))
         parts: list[bytes] = []
@@ -622,14 +679,30 @@ class Fetcher:
         return JsonResult(exchange.status, data, exchange.error_kind, exchange.error)
 
 
-class _NoCookies(httpx.Cookies):
-    """A cookie store that never stores: no tracking across sites, no jar scans per request."""
+class _RefuseCookies(http.cookiejar.DefaultCookiePolicy):
+    """Stores no cookie: a crawler carries no state between sites, and an empty jar keeps
+    httpx's per-request cookie matching (a scan over every stored domain) free."""
 
-    def extract_cookies(self, response: httpx.Response) -> None:
-        return None
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return False
 
-    def set_cookie_header(self, request: httpx.Request) -> None:
-        return None
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return False
+
+
+_WANTED_HEADERS = frozenset(
+    {b"content-type", b"location", b"retry-after", b"content-length", b"content-encoding"}
+)
+
+
+def _headers_of_interest(response: httpx.Response) -> dict[str, str]:
+    """The few response headers we read, in one pass (httpx header lookups scan every header)."""
+    found: dict[str, str] = {}
+    for key, value in response.headers.raw:
+        name = key.lower()
+        if name in _WANTED_HEADERS and name.decode() not in found:
+            found[name.decode()] = value.decode("latin-1")
+    return found
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -13,21 +13,25 @@ from contextlib import asynccontextmanager
 
 
 class HostState:
-    """Politeness state of one host: slots, next permitted start, spacing."""
+    """Politeness state of one host: slots, last start, spacing, and a not-before time."""
 
-    __slots__ = ("delay_s", "gate", "next_start", "slots")
+    __slots__ = ("delay_s", "gate", "last_start", "not_before", "slots")
 
     def __init__(self, per_host: int, delay_s: float) -> None:
         self.slots = asyncio.Semaphore(per_host)
         # Serialises the "wait for my start time" step so two requests never pick the same time.
         self.gate = asyncio.Lock()
-        self.next_start = 0.0  # loop time
+        self.last_start = float("-inf")  # loop time of the last request start
+        self.not_before = 0.0  # loop time before which nothing may start (Retry-After)
         self.delay_s = delay_s
+
+    def next_start(self) -> float:
+        return max(self.last_start + self.delay_s, self.not_before)
 
     def push_back(self, until: float) -> None:
         """No request to this host may start before loop time `until` (Retry-After, 503)."""
-        if until > self.next_start:
-            self.next_start = until
+        if until > self.not_before:
+            self.not_before = until
 
 
 class Scheduler:
@@ -58,14 +62,13 @@ class Scheduler:
         async with state.slots:
             async with state.gate:
                 if spaced:
-                    wait = state.next_start - loop.time()
+                    wait = state.next_start() - loop.time()
                     while wait > 0:
                         await asyncio.sleep(wait)
-                        # A Retry-After may have pushed the start further while we slept.
-                        wait = state.next_start - loop.time()
+                        # A Retry-After or a Crawl-delay may have moved the start while we slept.
+                        wait = state.next_start() - loop.time()
                 await self._global.acquire()
-                if spaced:
-                    state.next_start = loop.time() + state.delay_s
+                state.last_start = loop.time()
             try:
                 yield
             finally:

@@ -28,6 +28,9 @@ class RobotsRules:
     fetched_at: float  # epoch seconds
     delay_s: float | None = None  # Crawl-delay / Request-rate for our token
     parser: Protego | None = None
+    # (error kind, message) when robots.txt could not be fetched because the host itself failed
+    # (refused, timed out): pages of this host then report that failure, not "robots".
+    failure: tuple[str, str] | None = None
 
     def allows(self, url: str, token: str) -> bool:
         """May `token` fetch `url` (any URL of this origin)?"""
@@ -59,10 +62,16 @@ def rules_from_body(
     )
 
 
-def rules_from_status(origin: str, status: int | None, reason: str) -> RobotsRules:
-    """Rules when robots.txt could not be read: by status class, or unreachable (None)."""
+def rules_from_status(
+    origin: str, status: int | None, reason: str, failure_kind: str | None = None
+) -> RobotsRules:
+    """Rules when robots.txt could not be read: by status class, or unreachable (None).
+
+    `failure_kind` is the network error kind when there was no HTTP answer at all.
+    """
     now = time.time()
     if status is not None and 400 <= status < 500 and status != 429:
         return RobotsRules(origin, ALLOW_ALL, f"robots.txt {status}: allow all", now)
     what = f"robots.txt {status}" if status is not None else f"robots.txt unreachable ({reason})"
-    return RobotsRules(origin, DISALLOW_ALL, f"{what}: disallow all", now)
+    failure = (failure_kind, f"{what}: {reason}") if status is None and failure_kind else None
+    return RobotsRules(origin, DISALLOW_ALL, f"{what}: disallow all", now, failure=failure)
