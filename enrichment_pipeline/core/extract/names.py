@@ -120,6 +120,7 @@ NAME_PATTERN = (
 )
 
 MAX_NAME_CHARS = 40
+_DIGIT = re.compile(r"\d")
 
 
 def _clean(text: str) -> list[str]:
@@ -133,7 +134,7 @@ def _clean(text: str) -> list[str]:
 def looks_like_name(text: str) -> bool:
     """Cheap shape test: could this text be a person's name? (No model call.)"""
     text = text.strip()
-    if not text or len(text) > MAX_NAME_CHARS or any(ch.isdigit() for ch in text):
+    if not text or len(text) > MAX_NAME_CHARS or _DIGIT.search(text):
         return False
     tokens = _clean(text)
     core = [t for t in tokens if t.lower() not in _PARTICLES and t.lower() not in _SUFFIXES]

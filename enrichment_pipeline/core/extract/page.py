@@ -142,8 +142,13 @@ def _phones(doc: PageDoc, entities: list[Entity], region: str) -> list[PhoneHit]
         )
         add(e164, label, link.line)
     text = doc.text
-    runs = phone_rules.DIGIT_RUN_RE.finditer(text)
-    candidate_lines = sorted({doc.line_at(match.start()) for match in runs})
+    candidate_lines = sorted(
+        {
+            doc.line_at(match.start())
+            for match in phone_rules.DIGIT_RUN_RE.finditer(text)
+            if phone_rules.worth_matching(text, match.start(), match.group(0))
+        }
+    )
     for index in candidate_lines:
         line_text = lines[index]
         previous_end = 0

@@ -94,7 +94,7 @@ _NAME_COMMA_TITLE = re.compile(
 # Scanned over the lower-cased text; no leading \b so the regex engine can skip ahead fast.
 _PROSE_TRIGGER = re.compile(
     r"(?:owned|operated|founded|established|started|opened|our|meet|nuestr[oa]|led|headed|"
-    r"managed|directed|overseen)\b|, |[—–] "
+    r"managed|directed|overseen|by)\b|[—–] "
 )
 _FIELD_SPLIT = re.compile(r"\s*(?:\||\s[-–—]\s|[–—]|:)\s*")
 _FIRST_SPLIT = re.compile(r"^(?P<a>.+?)\s*(?:,|\||–|—|\s-\s|:|\()\s*(?P<b>.+?)\)?$")
@@ -199,7 +199,7 @@ def _from_lines(doc: PageDoc) -> tuple[list[PersonHit], list[PersonHit]]:
                 hits.append(PersonHit(pair[0], pair[1], None, index))
                 used.add(index)
                 continue
-    hits.extend(_card_pairs(doc, titles, used))
+    hits.extend(_card_pairs(doc, titles, used, head_lines))
     hits.sort(key=lambda hit: hit.line)
     return hits, _prose_pairs(doc, used)
 
@@ -274,7 +274,9 @@ def _common_block(a: tuple[int, ...], b: tuple[int, ...]) -> int:
     return block
 
 
-def _card_pairs(doc: PageDoc, titles: set[int], used: set[int]) -> list[PersonHit]:
+def _card_pairs(
+    doc: PageDoc, titles: set[int], used: set[int], head_lines: list[int]
+) -> list[PersonHit]:
     """Pair title lines with name lines that share a card (or alternate in one list)."""
     lines = doc.lines
     names: dict[int, str | None] = {}
@@ -290,7 +292,7 @@ def _card_pairs(doc: PageDoc, titles: set[int], used: set[int]) -> list[PersonHi
 
     # Lines next to a name may hold a title the strict vocabulary misses ("Motorclothes
     # Manager"); with a name beside them the lenient test is safe enough.
-    for index in range(len(lines)):
+    for index in head_lines:
         if index in titles or index in used or not lines[index] or len(lines[index]) > 40:
             continue
         if is_title(lines[index], lenient=True) and (name_at(index - 1) or name_at(index + 1)):
@@ -367,7 +369,7 @@ def _prose_pairs(doc: PageDoc, used: set[int]) -> list[PersonHit]:
         {
             doc.line_at(m.start())
             for m in _PROSE_TRIGGER.finditer(lowered)
-            if m.start() == 0 or not lowered[m.start() - 1].isalpha() or m.group(0)[0] in ",—–"
+            if m.start() == 0 or not lowered[m.start() - 1].isalpha() or m.group(0)[0] in "—–"
         }
     )
     for index in candidates:

@@ -106,6 +106,18 @@ def _valid_e164(number: phonenumbers.PhoneNumber) -> str | None:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
+def worth_matching(text: str, start: int, run: str) -> bool:
+    """Cheap pre-check of a digit run at `start` in `text` before the (costly) matcher runs:
+    the same identifier and unformatted-digits rules `find_in_text` applies."""
+    before = text[max(0, start - 24) : start].rpartition("\n")[2]
+    labelled = bool(_PHONE_WORD.search(before[-14:]))
+    if labelled:
+        return True
+    if _IDENTIFIER_BEFORE.search(before):
+        return False
+    return not run.lstrip("+").isdigit()
+
+
 @lru_cache(maxsize=16_384)
 def find_in_text(text: str, region: str = "US") -> tuple[tuple[str, int, int], ...]:
     """Valid numbers in one line of text: (e164, start, end) offsets in that text.

@@ -67,6 +67,7 @@ _SEGMENT_SPLIT = re.compile(r"\s*(?:/|&|\||,|;|\band\b|\by\b|\s[-–—]\s)\s*",
 _TOKEN_STRIP = ".,:;()[]\"'“”‘’*"
 
 MAX_TITLE_CHARS = 64
+_DIGIT = re.compile(r"\d")
 
 
 def _token_ok(token: str) -> bool:
@@ -98,7 +99,7 @@ def is_title(text: str, *, lenient: bool = False) -> bool:
     before the head noun ("Motorclothes Manager", "Warranty Administrator").
     """
     text = text.strip(" \t:-–—|,")
-    if not text or len(text) > MAX_TITLE_CHARS or any(ch.isdigit() for ch in text):
+    if not text or len(text) > MAX_TITLE_CHARS or _DIGIT.search(text):
         return False
     lowered = text.lower()
     segments = [s for s in _SEGMENT_SPLIT.split(lowered) if s]
