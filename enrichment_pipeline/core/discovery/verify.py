@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from rapidfuzz import fuzz
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from enrichment_pipeline.core.discovery.models import MatchInput
 
