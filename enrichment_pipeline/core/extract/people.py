@@ -47,6 +47,7 @@ from enrichment_pipeline.core.extract.titles import (
     HEAD_WORD_RE,
     HEAD_WORDS,
     clean_title,
+    has_head_word,
     is_title,
 )
 from enrichment_pipeline.core.extract.wordsets import trie_pattern
@@ -184,6 +185,8 @@ def _from_lines(doc: PageDoc) -> tuple[list[PersonHit], list[PersonHit]]:
     if not lines:
         return [], []
     lowered = doc.lower_text
+    if not has_head_word(doc.words):
+        return [], _prose_pairs(doc, set())
     head_lines = sorted({doc.line_at(m.start()) for m in HEAD_WORD_RE.finditer(lowered)})
     titles: set[int] = set()
     hits: list[PersonHit] = []
