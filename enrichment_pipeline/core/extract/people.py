@@ -84,6 +84,10 @@ _OUR_TITLE_NAME = re.compile(
     rf"\b(?i:our|the|meet|nuestro|nuestra)\s+(?i:proud\s+)?(?P<title>{_PROSE_TITLE}),?\s+"
     rf"(?P<name>{NAME_PATTERN})"
 )
+# "I'm Derek Sandoval, owner of Crystal Clear", "Maria Lopez, general manager at ..."
+_NAME_TITLE_OF = re.compile(
+    rf"(?P<name>{NAME_PATTERN}),?\s+(?i:the\s+)?(?P<title>{_PROSE_TITLE})\s+(?i:of|at|for)\s"
+)
 # "led by Chairman Walter Briggs and President Diane Briggs-Holloway"
 _LED_BY = re.compile(r"\b(?i:led|headed|managed|directed|run|overseen)\s+(?i:by)\s+(?P<rest>.+)")
 _TITLE_NAME = re.compile(rf"^(?i:our\s+)?(?P<title>{_PROSE_TITLE})\s+(?P<name>{NAME_PATTERN})")
@@ -95,7 +99,7 @@ _NAME_COMMA_TITLE = re.compile(
 # Scanned over the lower-cased text; no leading \b so the regex engine can skip ahead fast.
 _PROSE_TRIGGER = re.compile(
     r"(?:owned|operated|founded|established|started|opened|our|meet|nuestr[oa]|led|headed|"
-    r"managed|directed|overseen|by)\b|[—–] "
+    r"managed|directed|overseen|by|of|at)\b|[—–] "
 )
 _FIELD_SPLIT = re.compile(r"\s*(?:\||\s[-–—]\s|[–—]|:)\s*")
 _FIRST_SPLIT = re.compile(r"^(?P<a>.+?)\s*(?:,|\||–|—|\s-\s|:|\()\s*(?P<b>.+?)\)?$")
@@ -383,7 +387,7 @@ def _prose_pairs(doc: PageDoc, used: set[int]) -> list[PersonHit]:
             name = _trim_name(match.group("name"))
             if name:
                 hits.append(PersonHit(name, _VERB_TITLES[match.group("verb").lower()], None, index))
-        for pattern in (_NAME_OUR_TITLE, _OUR_TITLE_NAME, _NAME_COMMA_TITLE):
+        for pattern in (_NAME_OUR_TITLE, _OUR_TITLE_NAME, _NAME_COMMA_TITLE, _NAME_TITLE_OF):
             for match in pattern.finditer(text):
                 title = match.group("title").strip()
                 name = _trim_name(match.group("name"))
