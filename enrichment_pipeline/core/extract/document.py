@@ -292,17 +292,20 @@ _PREPASS_OPTIONAL = (
     ("<iframe", "iframe[src]"),
     ("data-href", "[data-href]"),
     ("itemscope", "[itemscope]"),
-    ("card", ".vcard, .h-card"),
+    ("vcard", ".vcard"),
+    ("h-card", ".h-card"),
     ("data-cfemail", "[data-cfemail]"),
     ("email-protection", "a[href*='/cdn-cgi/l/email-protection#']"),
     ("<noscript", "noscript"),
-    ('id="', ", ".join(f"#{root_id}" for root_id in _SPA_ROOT_IDS)),
 )
+_SPA_ROOT_ATTRIBUTE = re.compile(r"""id=["']?(?:root|app|__next|__nuxt|svelte|main-app)\b""")
 
 
 def _prepass_selector(html: str) -> str:
     parts = [_PREPASS_ALWAYS]
     parts.extend(selector for needle, selector in _PREPASS_OPTIONAL if needle in html)
+    if _SPA_ROOT_ATTRIBUTE.search(html):
+        parts.append(", ".join(f"#{root_id}" for root_id in _SPA_ROOT_IDS))
     return ", ".join(parts)
 
 
