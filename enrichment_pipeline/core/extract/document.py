@@ -105,8 +105,11 @@ class PageDoc:
     _body: LexborNode | None = None
     _joined: str | None = None
     _lower: str | None = None
+    _words: frozenset[str] | None = None
     _offsets: list[int] = field(default_factory=list)
     _text_nodes: list[LexborNode] | None = None
+    _node_walk: Any = None
+    _structure_broken: bool = False
     _line_segment: list[int] = field(default_factory=list)  # line -> text node index
     _segment_first_line: list[int] = field(default_factory=list)  # text node -> first line
     _node_segment: dict[int, int] = field(default_factory=dict)
@@ -137,6 +140,13 @@ class PageDoc:
             self._lower = lowered
         return self._lower
 
+    @property
+    def words(self) -> frozenset[str]:
+        """The distinct whitespace-separated words of `lower_text` (punctuation attached)."""
+        if self._words is None:
+            self._words = frozenset(self.lower_text.split())
+        return self._words
+
     def line_at(self, offset: int) -> int:
         """Index of the line containing a character offset of `text`."""
         if self._joined is None:
@@ -164,10 +174,10 @@ class PageDoc:
         known = self._ancestors.get(index)
         if known is not None:
             return known
-        nodes = self._line_nodes()
         segment = self._line_segment[index] if 0 <= index < len(self._line_segment) else -1
+        node = self._text_node(segment)
         chain: list[int] = []
-        parent = nodes[segment].parent if 0 <= segment < len(nodes) else None
+        parent = node.parent if node is not None else None
         while parent is not None and parent.tag not in ("body", "html", "-document"):
             block_id = parent.mem_id
             self._blocks.setdefault(block_id, parent)
@@ -186,7 +196,6 @@ class PageDoc:
         if known is not None:
             return known
         node = self._blocks[block_id]
-        self._line_nodes()
         first = -1
         for child in node.traverse(include_text=True, skip_empty=True):
             if child.is_text_node:
@@ -204,19 +213,38 @@ class PageDoc:
         self._spans[block_id] = result
         return result
 
-    def _line_nodes(self) -> list[LexborNode]:
-        if self._text_nodes is None:
+    def _text_node(self, segment: int) -> LexborNode | None:
+        """The body's `segment`-th text node, walking the tree only as far as needed.
+
+        Text nodes come in the same order as the segments of `text()`; each one handed out is
+        checked against its segment, and any disagreement turns the structure off (every
+        line then sits directly in the body) rather than pairing the wrong lines.
+        """
+        if segment < 0 or self._structure_broken:
+            return None
+        nodes = self._text_nodes
+        if nodes is None:
+            nodes = self._text_nodes = []
             body = self._body
-            nodes = (
-                [n for n in body.traverse(include_text=True, skip_empty=True) if n.is_text_node]
-                if body is not None
-                else []
-            )
-            if len(nodes) != len(self._segment_first_line):  # never expected: structure unknown
-                nodes = []
-            self._text_nodes = nodes
-            self._node_segment = {node.mem_id: i for i, node in enumerate(nodes)}
-        return self._text_nodes
+            walk = body.traverse(include_text=True, skip_empty=True) if body is not None else ()
+            self._node_walk = (child for child in walk if child.is_text_node)
+        while len(nodes) <= segment:
+            child = next(self._node_walk, None)
+            if child is None:
+                self._structure_broken = True
+                return None
+            self._node_segment[child.mem_id] = len(nodes)
+            nodes.append(child)
+        node = nodes[segment]
+        firsts = self._segment_first_line
+        start = firsts[segment]
+        end = firsts[segment + 1] if segment + 1 < len(firsts) else len(self.lines)
+        expected = "".join("".join(self.lines[start:end]).split())
+        actual = "".join(normalise_space(node.text_content or "").split())
+        if expected != actual:
+            self._structure_broken = True
+            return None
+        return node
 
 
 def normalise_space(text: str) -> str:
@@ -228,11 +256,13 @@ def normalise_space(text: str) -> str:
 
 def parse_page(html: str, url: str) -> PageDoc:
     """Parse HTML once and build the PageDoc every extractor reads."""
-    if LINK_MARK in html or CHROME_START in html or CHROME_END in html:
+    # Our marker characters must not come from the page (on ASCII/Latin-1 text these tests
+    # return at once: the characters cannot occur).
+    if any(mark in html for mark in _MARKS):
         html = html.translate(dict.fromkeys(map(ord, _MARKS), None))
     tree = LexborHTMLParser(html)
     doc = PageDoc(url=url)
-    _prepass(tree, doc, _prepass_selector(html))
+    _prepass(tree, doc)
     body = tree.body
     if body is None:
         return doc
@@ -256,35 +286,23 @@ def parse_page(html: str, url: str) -> PageDoc:
     return doc
 
 
-# Everything read before the tree is cleaned, in one selector pass. Each selector costs a
-# match attempt on every element, so the optional ones are added only when a cheap substring
-# test on the raw HTML says the page can contain them.
-_PREPASS_ALWAYS = "title, meta[content], script"
-_PREPASS_OPTIONAL = (
-    ("<iframe", "iframe[src]"),
-    ("data-href", "[data-href]"),
-    ("itemscope", "[itemscope]"),
-    ("card", ".vcard, .h-card"),
-    ("data-cfemail", "[data-cfemail]"),
-    ("email-protection", "a[href*='/cdn-cgi/l/email-protection#']"),
-    ("<noscript", "noscript"),
-    ('id="', ", ".join(f"#{root_id}" for root_id in _SPA_ROOT_IDS)),
+# Everything read before the tree is cleaned, in one selector pass. (Gating the optional
+# selectors on substring tests of the raw HTML was measured and is slower: each `in` over a
+# 100 KB page costs about as much as the whole selector pass.)
+_PREPASS = (
+    "title, meta[content], script, iframe[src], [data-href], [itemscope], .vcard, .h-card, "
+    "[data-cfemail], a[href*='/cdn-cgi/l/email-protection#'], noscript, "
+    + ", ".join(f"#{root_id}" for root_id in _SPA_ROOT_IDS)
 )
-
-
-def _prepass_selector(html: str) -> str:
-    parts = [_PREPASS_ALWAYS]
-    parts.extend(selector for needle, selector in _PREPASS_OPTIONAL if needle in html)
-    return ", ".join(parts)
 
 
 _META_KEYS = ("description", "og:description", "og:site_name", "twitter:description")
 
 
-def _prepass(tree: LexborHTMLParser, doc: PageDoc, selector: str) -> None:
+def _prepass(tree: LexborHTMLParser, doc: PageDoc) -> None:
     noscript: list[str] = []
     scopes: list[LexborNode] = []
-    for node in tree.css(selector):
+    for node in tree.css(_PREPASS):
         tag = node.tag
         attrs = node.attributes
         if tag == "script":

@@ -45,23 +45,9 @@ _CREDENTIALS = word_set(
     "aprn crna"
 )
 _SUFFIXES = _GENERATIONAL | _CREDENTIALS
-_HONORIFICS = frozenset(
-    (
-        "mr",
-        "mr.",
-        "mrs",
-        "mrs.",
-        "ms",
-        "ms.",
-        "miss",
-        "dr",
-        "dr.",
-        "sra",
-        "sra.",
-        "sr.",
-        "srta",
-        "srta.",
-    )
+_HONORIFICS = word_set(
+    "mr mr. mrs mrs. ms ms. miss dr dr. sra sra. sr. srta srta. capt capt. captain rev rev. "
+    "prof prof. hon hon."
 )
 
 # Words that never appear in a person's name but fill menus, headings and business names.
@@ -113,9 +99,9 @@ _WORD = re.compile(
 )
 
 # A run of 2-4 capitalised words: the NAME part of text patterns such as "Name, Title".
+_NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}'’.]*(?:-[{_UPPER}]?[{_LOWER}'’.]+)*|[{_UPPER}]\.)"
 NAME_PATTERN = (
-    rf"(?:[{_UPPER}][{_LOWER}'’.-]*|[{_UPPER}]\.)"
-    rf"(?:\s+(?:(?:de|del|la|van|von|da|di|du)\s+)?(?:[{_UPPER}][{_LOWER}'’.-]*|[{_UPPER}]\.)){{1,3}}"
+    rf"{_NAME_WORD}(?:\s+(?:(?:de|del|la|van|von|da|di|du)\s+)?{_NAME_WORD}){{1,3}}"
     r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV))?"
 )
 

@@ -144,9 +144,9 @@ def _phones(doc: PageDoc, entities: list[Entity], region: str) -> list[PhoneHit]
     text = doc.text
     candidate_lines = sorted(
         {
-            doc.line_at(match.start())
-            for match in phone_rules.DIGIT_RUN_RE.finditer(text)
-            if phone_rules.worth_matching(text, match.start(), match.group(0))
+            doc.line_at(start)
+            for start, run in phone_rules.digit_runs(text)
+            if phone_rules.worth_matching(text, start, run)
         }
     )
     for index in candidate_lines:
@@ -166,7 +166,7 @@ def _phones(doc: PageDoc, entities: list[Entity], region: str) -> list[PhoneHit]
             add(phone_rules.normalise_phone(raw, region), _structured_label(entity), -1)
         for raw in text_values(props.get("faxNumber")):
             add(phone_rules.normalise_phone(raw, region), "fax", -1)
-    if doc.noscript_text and phone_rules.DIGIT_RUN_RE.search(doc.noscript_text):
+    if doc.noscript_text and phone_rules.digit_runs(doc.noscript_text):
         for e164, _, _ in phone_rules.find_in_text(doc.noscript_text, region):
             add(e164, None, -1)
     return list(found.values())

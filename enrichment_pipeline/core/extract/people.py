@@ -47,6 +47,7 @@ from enrichment_pipeline.core.extract.titles import (
     HEAD_WORD_RE,
     HEAD_WORDS,
     clean_title,
+    has_head_word,
     is_title,
 )
 from enrichment_pipeline.core.extract.wordsets import trie_pattern
@@ -83,6 +84,10 @@ _OUR_TITLE_NAME = re.compile(
     rf"\b(?i:our|the|meet|nuestro|nuestra)\s+(?i:proud\s+)?(?P<title>{_PROSE_TITLE}),?\s+"
     rf"(?P<name>{NAME_PATTERN})"
 )
+# "I'm Derek Sandoval, owner of Crystal Clear", "Maria Lopez, general manager at ..."
+_NAME_TITLE_OF = re.compile(
+    rf"(?P<name>{NAME_PATTERN}),?\s+(?i:the\s+)?(?P<title>{_PROSE_TITLE})\s+(?i:of|at|for)\s"
+)
 # "led by Chairman Walter Briggs and President Diane Briggs-Holloway"
 _LED_BY = re.compile(r"\b(?i:led|headed|managed|directed|run|overseen)\s+(?i:by)\s+(?P<rest>.+)")
 _TITLE_NAME = re.compile(rf"^(?i:our\s+)?(?P<title>{_PROSE_TITLE})\s+(?P<name>{NAME_PATTERN})")
@@ -91,11 +96,9 @@ _NAME_COMMA_TITLE = re.compile(
     rf"(?:^|\b(?i:by)\s+|[—–]\s*|\s-\s)(?P<name>{NAME_PATTERN}),\s+"
     r"(?P<title>[A-Za-z][A-Za-z&/' -]{1,50}?)\s*(?=$|[·•|;.,(]|\s[—–-]\s)"
 )
-# Scanned over the lower-cased text; no leading \b so the regex engine can skip ahead fast.
-_PROSE_TRIGGER = re.compile(
-    r"(?:owned|operated|founded|established|started|opened|our|meet|nuestr[oa]|led|headed|"
-    r"managed|directed|overseen|by)\b|[—–] "
-)
+# The ownership verbs ("owned and operated by Name") need no title word; every other prose
+# pattern contains a head noun, so it only runs on lines that hold one.
+_OWNERSHIP_TRIGGER = re.compile(r"(?:owned|operated|founded|established|started|opened)\s")
 _FIELD_SPLIT = re.compile(r"\s*(?:\||\s[-–—]\s|[–—]|:)\s*")
 _FIRST_SPLIT = re.compile(r"^(?P<a>.+?)\s*(?:,|\||–|—|\s-\s|:|\()\s*(?P<b>.+?)\)?$")
 # "Name — contact details" on a staff line: the name is the part before the separator.
@@ -184,6 +187,8 @@ def _from_lines(doc: PageDoc) -> tuple[list[PersonHit], list[PersonHit]]:
     if not lines:
         return [], []
     lowered = doc.lower_text
+    if not has_head_word(doc.words):
+        return [], _prose_pairs(doc, set(), [])
     head_lines = sorted({doc.line_at(m.start()) for m in HEAD_WORD_RE.finditer(lowered)})
     titles: set[int] = set()
     hits: list[PersonHit] = []
@@ -201,7 +206,7 @@ def _from_lines(doc: PageDoc) -> tuple[list[PersonHit], list[PersonHit]]:
                 continue
     hits.extend(_card_pairs(doc, titles, used, head_lines))
     hits.sort(key=lambda hit: hit.line)
-    return hits, _prose_pairs(doc, used)
+    return hits, _prose_pairs(doc, used, head_lines)
 
 
 def _name_of_line(text: str) -> str | None:
@@ -362,25 +367,23 @@ def _hit(name: str, title: str, line: int) -> PersonHit:
     return PersonHit(tidy_name(name), clean_title(title), None, line)
 
 
-def _prose_pairs(doc: PageDoc, used: set[int]) -> list[PersonHit]:
+def _prose_pairs(doc: PageDoc, used: set[int], head_lines: list[int]) -> list[PersonHit]:
     hits: list[PersonHit] = []
-    lowered = doc.lower_text
-    candidates = sorted(
-        {
-            doc.line_at(m.start())
-            for m in _PROSE_TRIGGER.finditer(lowered)
-            if m.start() == 0 or not lowered[m.start() - 1].isalpha() or m.group(0)[0] in "—–"
-        }
-    )
-    for index in candidates:
+    ownership = {doc.line_at(m.start()) for m in _OWNERSHIP_TRIGGER.finditer(doc.lower_text)}
+    titled = set(head_lines)
+    for index in sorted(ownership | titled):
         text = doc.lines[index]
         if index in used or len(text) < 12:
             continue
-        for match in _OWNED_BY.finditer(text):
-            name = _trim_name(match.group("name"))
-            if name:
-                hits.append(PersonHit(name, _VERB_TITLES[match.group("verb").lower()], None, index))
-        for pattern in (_NAME_OUR_TITLE, _OUR_TITLE_NAME, _NAME_COMMA_TITLE):
+        if index in ownership:
+            for match in _OWNED_BY.finditer(text):
+                name = _trim_name(match.group("name"))
+                if name:
+                    title = _VERB_TITLES[match.group("verb").lower()]
+                    hits.append(PersonHit(name, title, None, index))
+        if index not in titled:
+            continue
+        for pattern in (_NAME_OUR_TITLE, _OUR_TITLE_NAME, _NAME_COMMA_TITLE, _NAME_TITLE_OF):
             for match in pattern.finditer(text):
                 title = match.group("title").strip()
                 name = _trim_name(match.group("name"))

@@ -19,10 +19,10 @@ from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
 # A run of 7+ digits with the usual separators: the only text worth giving to the matcher.
 # Digits glued to letters (VINs, stock numbers) are skipped here already.
-# (No newline among the separators: a run must stay on one line of the page text.)
-DIGIT_RUN_RE = re.compile(
-    r"(?<![A-Za-z0-9])\+?\(?\d(?:[ \t\xa0().\-–/·•]{0,3}\d){6,}(?![A-Za-z0-9])"
-)
+# Runs of digits and phone punctuation (no newline: a run stays on one line of the text). A
+# plain character-class run is several times faster to scan for than a structured pattern;
+# `digit_runs` then keeps runs of 7+ digits not glued to letters (VINs, stock numbers).
+DIGIT_RUN_RE = re.compile(r"[0-9][0-9 \t\xa0().\-–/·•]{5,}[0-9]")
 # Separators people use that phonenumbers does not know (same length, so offsets hold).
 _SEPARATORS = str.maketrans({"·": ".", "•": "."})
 # Identifiers that are written like phone numbers.
@@ -104,6 +104,19 @@ def _valid_e164(number: phonenumbers.PhoneNumber) -> str | None:
     if number.country_code == 1 and len(national) == 10 and national[3:8] == "55501":
         return None
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def digit_runs(text: str) -> list[tuple[int, str]]:
+    """(offset, run) for each run of 7+ digits in `text` that is not glued to letters."""
+    runs = []
+    for match in DIGIT_RUN_RE.finditer(text):
+        run = match.group(0)
+        start, end = match.start(), match.end()
+        if (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+            continue
+        if sum(ch.isdigit() for ch in run) >= 7:
+            runs.append((start, run))
+    return runs
 
 
 def worth_matching(text: str, start: int, run: str) -> bool:

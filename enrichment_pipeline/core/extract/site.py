@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from enrichment_pipeline.core.extract.models import SOCIAL_PLATFORMS, PageExtraction
 from enrichment_pipeline.core.extract.names import name_key
 from enrichment_pipeline.core.extract.page import extract_page
-from enrichment_pipeline.core.extract.pages import choose_pages, page_score
+from enrichment_pipeline.core.extract.pages import choose_pages
 from enrichment_pipeline.core.extract.phones import merge_label
 from enrichment_pipeline.core.extract.titles import DECISION_MAKER_MIN_RANK, title_rank
 from enrichment_pipeline.core.extract.wordsets import word_set
@@ -135,9 +135,8 @@ async def _scrape(fetcher: FetcherLike, website: str, max_pages: int, region: st
     chosen = choose_pages(home_url, home.extraction.links, limit=max_pages)
     others = await asyncio.gather(
         *(
-            _fetch_and_extract(
-                fetcher, url, region, allow_render=page_score(url, "") >= 60, site_of=home_url
-            )
+            # every chosen page is a contact/team/about page, so each may earn the browser
+            _fetch_and_extract(fetcher, url, region, allow_render=True, site_of=home_url)
             for url in chosen
         )
     )

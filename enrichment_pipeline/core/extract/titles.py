@@ -121,6 +121,22 @@ def is_title(text: str, *, lenient: bool = False) -> bool:
 
 # Cheap pre-filter over the LOWER-CASED page text: lines without a head word hold no title.
 HEAD_WORD_RE = re.compile(rf"(?<![\w-])(?:{trie_pattern(HEAD_WORDS)})(?![\w-])")
+_EDGE_PUNCTUATION = ".,:;()[]\"'“”‘’*|/&!?-–—"
+
+
+def has_head_word(words: frozenset[str]) -> bool:
+    """Does a page's word set (lower-cased, split on whitespace) contain any head noun?
+
+    A set test costs far less than scanning the text with HEAD_WORD_RE, and most pages
+    (inventory, specials, blog) name no job title at all.
+    """
+    if not HEAD_WORDS.isdisjoint(words):
+        return True
+    return any(
+        word.strip(_EDGE_PUNCTUATION) in HEAD_WORDS or "/" in word or "&" in word
+        for word in words
+        if not word.isalpha()
+    )
 
 
 _ACRONYMS = frozenset(
