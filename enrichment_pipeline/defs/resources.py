@@ -100,13 +100,22 @@ class WriterResource(dg.ConfigurableResource):
     )
 
     def writer_config(self):  # -> core.writing.WriterConfig
+        import os
+
         from enrichment_pipeline.core.writing import WriterConfig
 
-        env: dict[str, str] = {"LLM_PROVIDER": self.provider}
+        # The LLM_* tuning variables the README documents (LLM_RPM, LLM_TPM, LLM_TIMEOUT_S,
+        # LLM_MAX_RETRIES, prices...) apply to pipeline runs too; provider, endpoint, key and
+        # model set on this resource win over them, and LLM_CONCURRENCY over its default.
+        env: dict[str, str] = {
+            k: v for k, v in os.environ.items() if k.startswith("LLM_") or k == "OPENAI_API_KEY"
+        }
+        env["LLM_PROVIDER"] = self.provider
+        concurrency = int(env.get("LLM_CONCURRENCY") or 0) or self.concurrency
         if self.base_url:
             env["LLM_BASE_URL"] = self.base_url
         if self.api_key:
             env["LLM_API_KEY"] = self.api_key
         if self.model:
             env["LLM_MODEL"] = self.model
-        return WriterConfig.from_env(env, concurrency=self.concurrency)
+        return WriterConfig.from_env(env, concurrency=concurrency)

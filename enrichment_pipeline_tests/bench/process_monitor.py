@@ -1,0 +1,173 @@
+"""Run a command and sample its whole process tree (CPU, RSS) from /proc while it runs.
+
+The pipeline's CPU includes everything it starts (Playwright's driver, Chromium): a process's
+`cutime`/`cstime` hold the CPU of children it has reaped, so "own + reaped children" summed over
+the live tree is a continuous CPU clock for the tree. Samples are kept with wall-clock times so
+that per-stage CPU can be read between a stage's start and end (Dagster's step timestamps).
+Linux only; elsewhere the samples are empty and the totals come from `getrusage` alone.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass(frozen=True)
+class Sample:
+    at: float  # time.time()
+    cpu_s: float  # tree CPU (user + system, incl. reaped children) so far
+    rss_mb: float  # summed resident memory of the live tree
+
+
+@dataclass
+class Measured:
+    """What one command cost."""
+
+    returncode: int
+    wall_s: float
+    cpu_s: float  # user + system of the command and every descendant it reaped
+    peak_rss_mb: float  # the command's own process: its VmHWM high-water mark, last sampled
+    peak_tree_rss_mb: float  # largest sampled sum over the live tree (shared pages counted twice)
+    started_at: float
+    ended_at: float
+    stdout: str
+    stderr: str
+    samples: list[Sample] = field(default_factory=list)
+
+    def cpu_between(self, start: float, end: float) -> float:
+        """Tree CPU seconds spent between two wall-clock times (linear between samples)."""
+        return max(0.0, self._cpu_at(end) - self._cpu_at(start))
+
+    def peak_rss_between(self, start: float, end: float) -> float:
+        inside = [s.rss_mb for s in self.samples if start <= s.at <= end]
+        return max(inside, default=0.0)
+
+    def _cpu_at(self, when: float) -> float:
+        points = [Sample(self.started_at, 0.0, 0.0), *self.samples]
+        points.append(Sample(self.ended_at, self.cpu_s, 0.0))
+        previous = points[0]
+        for point in points[1:]:
+            if point.at >= when:
+                span = point.at - previous.at
+                if span <= 0:
+                    return point.cpu_s
+                share = (when - previous.at) / span
+                return previous.cpu_s + share * (point.cpu_s - previous.cpu_s)
+            previous = point
+        return points[-1].cpu_s
+
+
+def _stat(pid: int) -> tuple[int, float, float] | None:
+    """(parent pid, CPU seconds incl. reaped children, RSS MB) of one process."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+        statm = Path(f"/proc/{pid}/statm").read_text().split()
+    except OSError:
+        return None
+    fields = raw.rsplit(")", 1)[1].split()
+    ppid = int(fields[1])
+    ticks = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return ppid, ticks / _TICK, int(statm[1]) * _PAGE / 1e6
+
+
+def high_water_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), 0 when unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree_usage(root: int) -> tuple[float, float]:
+    """(CPU seconds, RSS MB) summed over `root` and its live descendants."""
+    stats: dict[int, tuple[int, float, float]] = {}
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return 0.0, 0.0
+    for pid in pids:
+        found = _stat(pid)
+        if found is not None:
+            stats[pid] = found
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    cpu = rss = 0.0
+    stack = [root]
+    while stack:
+        pid = stack.pop()
+        if pid in stats:
+            cpu += stats[pid][1]
+            rss += stats[pid][2]
+        stack.extend(children.get(pid, ()))
+    return cpu, rss
+
+
+def measure(
+    command: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    interval_s: float = 0.25,
+    timeout_s: float | None = None,
+) -> Measured:
+    """Run `command` to completion, sampling its process tree every `interval_s`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.time()
+    process = subprocess.Popen(
+        list(command),
+        env=dict(env) if env is not None else None,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    samples: list[Sample] = []
+    own_peak = [0.0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(interval_s):
+            cpu, rss = tree_usage(process.pid)
+            own_peak[0] = max(own_peak[0], high_water_mb(process.pid))
+            if rss:
+                samples.append(Sample(time.time(), cpu, rss))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout_s)
+    finally:
+        stop.set()
+        sampler.join()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    ended = time.time()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(
+        returncode=process.returncode,
+        wall_s=ended - started,
+        cpu_s=cpu,
+        peak_rss_mb=own_peak[0],
+        peak_tree_rss_mb=max((s.rss_mb for s in samples), default=0.0),
+        started_at=started,
+        ended_at=ended,
+        stdout=stdout,
+        stderr=stderr,
+        samples=samples,
+    )
