@@ -2,9 +2,10 @@
 `definitions.py`, so the UI shows which variable configures what without revealing secrets."""
 
 import json
+import time
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from enrichment_pipeline.core.paths import DataPaths, data_paths
 
@@ -56,6 +57,12 @@ class WebResource(dg.ConfigurableResource):
     )
     chromium: str | None = Field(default=None, description="ENRICH_CHROMIUM: browser binary.")
     user_agent: str | None = Field(default=None, description="Override the User-Agent string.")
+    _run_started: float = PrivateAttr(default=0.0)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Transient failures (timeouts, refused connections, 5xx) cached by an earlier run are
+        # retried by this one; within the run they are not (see FetchConfig.transient_since).
+        self._run_started = time.time()
 
     def fetch_config(self):  # -> core.web.FetchConfig (imported lazily: playwright is heavy)
         from enrichment_pipeline.core.web import FetchConfig, load_host_map
@@ -70,6 +77,7 @@ class WebResource(dg.ConfigurableResource):
             "cache_ttl_s": self.cache_ttl_days * 86_400,
             "host_map": host_map,
             "chromium_path": self.chromium,
+            "transient_since": self._run_started,
         }
         if self.user_agent:
             overrides["user_agent"] = self.user_agent

@@ -263,6 +263,8 @@ def scenario_result(
         "wall_s": round(measured.wall_s, 3),
         "records_per_s": round(records / measured.wall_s, 1),
         "cpu_s": round(measured.cpu_s, 2),
+        "browser_cpu_s": round(measured.browser_cpu_s, 2),
+        "python_cpu_s": round(measured.cpu_s - measured.browser_cpu_s, 2),
         "peak_rss_mb": round(measured.peak_rss_mb, 1),
         "peak_tree_rss_mb": round(measured.peak_tree_rss_mb, 1),
         "web_server_cpu_s": round(web.cpu_s() - web_cpu_before, 2),
@@ -450,6 +452,9 @@ def checks(report: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     for runner in ("httpx_aiohttp", "scrapy"):
         if one.get("ok") and "cpu_s" in refs.get(runner, {}):
             out[f"s1_cpu_vs_{runner}"] = round(one["cpu_s"] / refs[runner]["cpu_s"], 3)
+            out[f"s1_python_cpu_vs_{runner}"] = round(
+                one["python_cpu_s"] / refs[runner]["cpu_s"], 3
+            )
             out[f"s1_wall_vs_{runner}"] = round(one["wall_s"] / refs[runner]["wall_s"], 3)
     if one.get("ok"):
         out["s1_peak_rss_mb"] = max(one["peak_rss_mb"], one["peak_tree_rss_mb"])
@@ -527,7 +532,8 @@ def one_line(result: dict[str, Any]) -> str:
     if not result.get("ok"):
         return f"FAILED: {result.get('summary', {}).get('error')}"
     return (
-        f"wall {result['wall_s']:.1f} s, CPU {result['cpu_s']:.1f} s, "
+        f"wall {result['wall_s']:.1f} s, CPU {result['cpu_s']:.1f} s "
+        f"(browser {result.get('browser_cpu_s', 0):.1f} s), "
         f"peak RSS {result['peak_rss_mb']:.0f} MB (tree {result['peak_tree_rss_mb']:.0f}), "
         f"{result.get('web_requests', 0)} web requests, web server CPU {result['web_server_cpu_s']:.1f} s"
     )

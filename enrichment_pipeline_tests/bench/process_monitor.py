@@ -27,6 +27,7 @@ class Sample:
     at: float  # time.time()
     cpu_s: float  # tree CPU (user + system, incl. reaped children) so far
     rss_mb: float  # summed resident memory of the live tree
+    browser_cpu_s: float = 0.0  # the part spent in Playwright's driver and Chromium
 
 
 @dataclass
@@ -43,6 +44,11 @@ class Measured:
     stdout: str
     stderr: str
     samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def browser_cpu_s(self) -> float:
+        """CPU of the browser subtree (its last sample: it is closed before the run ends)."""
+        return max((s.browser_cpu_s for s in self.samples), default=0.0)
 
     def cpu_between(self, start: float, end: float) -> float:
         """Tree CPU seconds spent between two wall-clock times (linear between samples)."""
@@ -67,17 +73,21 @@ class Measured:
         return points[-1].cpu_s
 
 
-def _stat(pid: int) -> tuple[int, float, float] | None:
-    """(parent pid, CPU seconds incl. reaped children, RSS MB) of one process."""
+_BROWSER_NAMES = ("chrom", "node", "headless")
+
+
+def _stat(pid: int) -> tuple[int, float, float, str] | None:
+    """(parent pid, CPU seconds incl. reaped children, RSS MB, name) of one process."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
         statm = Path(f"/proc/{pid}/statm").read_text().split()
     except OSError:
         return None
-    fields = raw.rsplit(")", 1)[1].split()
+    head, tail = raw.rsplit(")", 1)
+    fields = tail.split()
     ppid = int(fields[1])
     ticks = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    return ppid, ticks / _TICK, int(statm[1]) * _PAGE / 1e6
+    return ppid, ticks / _TICK, int(statm[1]) * _PAGE / 1e6, head.split("(", 1)[1].lower()
 
 
 def high_water_mb(pid: int) -> float:
@@ -91,29 +101,35 @@ def high_water_mb(pid: int) -> float:
     return 0.0
 
 
-def tree_usage(root: int) -> tuple[float, float]:
-    """(CPU seconds, RSS MB) summed over `root` and its live descendants."""
-    stats: dict[int, tuple[int, float, float]] = {}
+def tree_usage(root: int) -> tuple[float, float, float]:
+    """(CPU seconds, RSS MB, browser CPU seconds) summed over `root` and its live descendants."""
+    stats: dict[int, tuple[int, float, float, str]] = {}
     try:
         pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
     except OSError:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0
     for pid in pids:
         found = _stat(pid)
         if found is not None:
             stats[pid] = found
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _, _) in stats.items():
+    for pid, (ppid, _, _, _) in stats.items():
         children.setdefault(ppid, []).append(pid)
-    cpu = rss = 0.0
-    stack = [root]
+    cpu = rss = browser = 0.0
+    stack = [(root, False)]
     while stack:
-        pid = stack.pop()
+        pid, inside_browser = stack.pop()
         if pid in stats:
-            cpu += stats[pid][1]
-            rss += stats[pid][2]
-        stack.extend(children.get(pid, ()))
-    return cpu, rss
+            _, pid_cpu, pid_rss, name = stats[pid]
+            cpu += pid_cpu
+            rss += pid_rss
+            if not inside_browser and any(n in name for n in _BROWSER_NAMES):
+                inside_browser = True
+                browser += pid_cpu  # a browser root: its own and its reaped children's CPU
+            elif inside_browser:
+                browser += pid_cpu
+        stack.extend((child, inside_browser) for child in children.get(pid, ()))
+    return cpu, rss, browser
 
 
 def measure(
@@ -141,10 +157,10 @@ def measure(
 
     def sample() -> None:
         while not stop.wait(interval_s):
-            cpu, rss = tree_usage(process.pid)
+            cpu, rss, browser = tree_usage(process.pid)
             own_peak[0] = max(own_peak[0], high_water_mb(process.pid))
             if rss:
-                samples.append(Sample(time.time(), cpu, rss))
+                samples.append(Sample(time.time(), cpu, rss, browser))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

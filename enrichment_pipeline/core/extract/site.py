@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from enrichment_pipeline.core.extract.memo import ExtractionMemo
 from enrichment_pipeline.core.extract.models import SOCIAL_PLATFORMS, PageExtraction
 from enrichment_pipeline.core.extract.names import name_key
 from enrichment_pipeline.core.extract.page import extract_page
@@ -90,16 +91,24 @@ class SiteContacts:
 
 
 async def scrape_site(
-    fetcher: FetcherLike, website: str, *, max_pages: int = 6, region: str = "US"
+    fetcher: FetcherLike,
+    website: str,
+    *,
+    max_pages: int = 6,
+    region: str = "US",
+    memo: ExtractionMemo | None = None,
 ) -> SiteContacts:
-    """Scrape one website for contacts. Never raises: problems become `status` + `error`."""
+    """Scrape one website for contacts. Never raises: problems become `status` + `error`.
+
+    `memo`: reuse (and record) the extraction of pages served from the page cache.
+    """
     website = (website or "").strip()
     if not _is_http_url(website):
         return SiteContacts(
             website=website, status="error", error=f"not an http(s) URL: {website!r}"
         )
     try:
-        return await _scrape(fetcher, website, max_pages, region)
+        return await _scrape(fetcher, website, max_pages, region, memo)
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # a bug must cost one row, not the whole stage
@@ -122,8 +131,10 @@ class _Page:
     extraction: PageExtraction | None
 
 
-async def _scrape(fetcher: FetcherLike, website: str, max_pages: int, region: str) -> SiteContacts:
-    home = await _fetch_and_extract(fetcher, website, region, allow_render=True)
+async def _scrape(
+    fetcher: FetcherLike, website: str, max_pages: int, region: str, memo: ExtractionMemo | None
+) -> SiteContacts:
+    home = await _fetch_and_extract(fetcher, website, region, allow_render=True, memo=memo)
     contacts = SiteContacts(website=website, status="ok")
     contacts.pages.append(_page_record(home.result))
     if home.extraction is None:
@@ -136,7 +147,9 @@ async def _scrape(fetcher: FetcherLike, website: str, max_pages: int, region: st
     others = await asyncio.gather(
         *(
             # every chosen page is a contact/team/about page, so each may earn the browser
-            _fetch_and_extract(fetcher, url, region, allow_render=True, site_of=home_url)
+            _fetch_and_extract(
+                fetcher, url, region, allow_render=True, site_of=home_url, memo=memo
+            )
             for url in chosen
         )
     )
@@ -163,18 +176,34 @@ async def _fetch_and_extract(
     *,
     allow_render: bool,
     site_of: str | None = None,
+    memo: ExtractionMemo | None = None,
 ) -> _Page:
     result = await fetcher.fetch(url)
     if not result.ok:
         return _Page(result, None)
     if site_of is not None and not _same_registered_site(result.final_url, site_of):
         return _Page(result, None)  # redirected off the site: not this business's page
-    extraction = extract_page(result.text, result.final_url or url, region=region)
+    extraction = _extract(result, result.final_url or url, region, memo)
     if allow_render and extraction.looks_script_built and not extraction.has_contacts:
         rendered = await fetcher.fetch(url, render="always")
         if rendered.ok:
-            return _Page(rendered, extract_page(rendered.text, rendered.final_url, region=region))
+            return _Page(rendered, _extract(rendered, rendered.final_url, region, memo))
     return _Page(result, extraction)
+
+
+def _extract(
+    result: _FetchResultLike, url: str, region: str, memo: ExtractionMemo | None
+) -> PageExtraction:
+    """extract_page, or the memo's copy when this exact cached page was extracted before."""
+    if memo is None:
+        return extract_page(result.text, url, region=region)
+    if result.from_cache:
+        known = memo.get(url, region, result.fetched_at, result.rendered)
+        if known is not None:
+            return known
+    extraction = extract_page(result.text, url, region=region)
+    memo.put(url, region, result.fetched_at, result.rendered, extraction)
+    return extraction
 
 
 def _same_registered_site(url: str, other: str) -> bool:

@@ -67,6 +67,9 @@ class FetchConfig:
     transport: str = "aiohttp"
     # Outcomes that may change soon (timeouts, 5xx, 429...) are served from the cache this long.
     transient_ttl_s: float = 3_600
+    # ...but only when cached at or after this time (epoch seconds). The pipeline sets it to the
+    # run's start: one run does not hammer a failing host twice, and the next run retries it.
+    transient_since: float = 0.0
     # The robots.txt body is parsed up to this many bytes (RFC 9309 requires at least 500 KiB).
     robots_max_bytes: int = 512_000
     # JSON API bodies are capped separately from pages.
