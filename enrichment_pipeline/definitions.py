@@ -47,7 +47,9 @@ def _env_int(name: str, default: int):
 def build_resources() -> dict[str, object]:
     data_dir = _env("ENRICH_DATA_DIR", "data")
     return {
-        "io_manager": WarehouseIOManager(data_dir=data_dir, warehouse=_env("ENRICH_WAREHOUSE")),
+        "io_manager": WarehouseIOManager(
+            data_dir=data_dir, duckdb_database=_env("ENRICH_WAREHOUSE")
+        ),
         "settings": PipelineSettings(
             data_dir=data_dir,
             max_upload_mb=_env_int("ENRICH_MAX_UPLOAD_MB", 50),

@@ -17,7 +17,7 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
     """Partitioned DuckDB tables, one per asset, replaced per partition in one transaction."""
 
     data_dir: str = Field(default="data", description="Data directory holding warehouse.duckdb.")
-    warehouse: str | None = Field(
+    duckdb_database: str | None = Field(
         default=None,
         description=(
             "ENRICH_WAREHOUSE: another DuckDB database instead of <data_dir>/warehouse.duckdb: "
@@ -28,7 +28,7 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
 
     @property
     def database(self) -> str:
-        return self.warehouse or str(data_paths(self.data_dir).warehouse)
+        return self.duckdb_database or str(data_paths(self.data_dir).warehouse)
 
     def _table(self, asset_key: dg.AssetKey) -> warehouse.TableSpec:
         name = asset_key.path[-1]

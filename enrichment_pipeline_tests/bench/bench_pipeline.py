@@ -37,7 +37,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -327,7 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--llm-latency-ms", type=float, default=800.0)
     parser.add_argument("--references", default="aiohttp,httpx_aiohttp,scrapy")
     parser.add_argument("--json-out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--workdir", type=Path, default=None, help="keep files here (default: temp)")
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="keep files here (default: temp)"
+    )
     args = parser.parse_args(argv)
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     runners = [r for r in args.references.split(",") if r]

@@ -26,7 +26,7 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 class Sample:
     at: float  # time.time()
     cpu_s: float  # tree CPU (user + system, incl. reaped children) so far
-    rss_mb: float  # summed resident memory of the live tree
+    rss_mb: float  # summed proportional resident memory (PSS) of the live tree
     browser_cpu_s: float = 0.0  # the part spent in Playwright's driver and Chromium
 
 
@@ -36,9 +36,9 @@ class Measured:
 
     returncode: int
     wall_s: float
-    cpu_s: float  # user + system of the command and every descendant it reaped
+    cpu_s: float  # user + system of the command and all its descendants
     peak_rss_mb: float  # the command's own process: its VmHWM high-water mark, last sampled
-    peak_tree_rss_mb: float  # largest sampled sum over the live tree (shared pages counted twice)
+    peak_tree_rss_mb: float  # largest sampled PSS sum over the live tree (shared pages once)
     started_at: float
     ended_at: float
     stdout: str
@@ -76,8 +76,23 @@ class Measured:
 _BROWSER_NAMES = ("chrom", "node", "headless")
 
 
+def _pss_mb(pid: int) -> float | None:
+    """Proportional set size: resident memory with pages shared by N processes counted 1/N.
+
+    Summing RSS over Chromium's processes counts its shared memory once per process (measured:
+    2.0 GB of "RSS" for ~1 GB of real use), so tree memory is summed as PSS.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
 def _stat(pid: int) -> tuple[int, float, float, str] | None:
-    """(parent pid, CPU seconds incl. reaped children, RSS MB, name) of one process."""
+    """(parent pid, CPU seconds incl. reaped children, memory MB, name) of one process."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
         statm = Path(f"/proc/{pid}/statm").read_text().split()
@@ -87,7 +102,9 @@ def _stat(pid: int) -> tuple[int, float, float, str] | None:
     fields = tail.split()
     ppid = int(fields[1])
     ticks = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    return ppid, ticks / _TICK, int(statm[1]) * _PAGE / 1e6, head.split("(", 1)[1].lower()
+    pss = _pss_mb(pid)
+    memory = pss if pss is not None else int(statm[1]) * _PAGE / 1e6
+    return ppid, ticks / _TICK, memory, head.split("(", 1)[1].lower()
 
 
 def high_water_mb(pid: int) -> float:
@@ -175,6 +192,9 @@ def measure(
     ended = time.time()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # Grandchildren orphaned before being waited for (Chromium's helpers when the browser exits)
+    # never reach getrusage; the sampled tree clock still saw them.
+    cpu = max(cpu, max((s.cpu_s for s in samples), default=0.0))
     return Measured(
         returncode=process.returncode,
         wall_s=ended - started,

@@ -40,7 +40,9 @@ def start_cli(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[str]:
     )
 
 
-def run_cli(args: list[str], env: Mapping[str, str], timeout_s: float = 600) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: list[str], env: Mapping[str, str], timeout_s: float = 600
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*CLI, *args], env=dict(env), cwd=REPO, capture_output=True, text=True, timeout=timeout_s
     )
@@ -63,7 +65,10 @@ def audit_warehouse(path: Path) -> dict[str, dict[str, int]]:
     report: dict[str, dict[str, int]] = {}
     con = duckdb.connect(str(path))
     try:
-        present = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        present = {
+            row[0]
+            for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
         for table in TABLES:
             if table not in present:
                 continue

@@ -30,8 +30,9 @@ from enrichment_pipeline_tests.fixtures.nasty_csvs import (
 CASES = corpus()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def instance() -> dg.DagsterInstance:
+    # One per case: a shared ephemeral instance mixes the partitions' run histories.
     return dg.DagsterInstance.ephemeral()
 
 
@@ -89,13 +90,18 @@ def test_hostile_upload_is_processed_whole_or_refused_clearly(
     assert all(r["reason"].strip() for r in rejected)
     numbers = [int(r["row_number"]) for r in rejected]
     assert len(set(numbers)) == len(numbers)
-    assert all(r["status"] in {"ok", "no_website", "blocked", "duplicate", "error"} for r in enriched)
+    assert all(
+        r["status"] in {"ok", "no_website", "blocked", "duplicate", "error"} for r in enriched
+    )
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("maker", "size", "variable"),
-    [(write_rows_file, 100_001, "ENRICH_MAX_ROWS"), (write_bytes_file, 60_000_000, "ENRICH_MAX_UPLOAD_MB")],
+    [
+        (write_rows_file, 100_001, "ENRICH_MAX_ROWS"),
+        (write_bytes_file, 60_000_000, "ENRICH_MAX_UPLOAD_MB"),
+    ],
     ids=["100k-rows", "60MB"],
 )
 def test_oversized_upload_is_refused_naming_the_limit(

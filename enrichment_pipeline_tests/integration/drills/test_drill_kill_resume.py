@@ -44,13 +44,17 @@ def test_sigkill_mid_scrape_then_rerun_resumes_from_the_cache(tmp_path: Path) ->
         process = start_cli(args, env)
         deadline = time.monotonic() + 240
         while _scrape_requests(web) < KILL_AFTER_SCRAPE_REQUESTS:
-            assert process.poll() is None, f"the run ended before it could be killed: {process.communicate()}"
+            assert process.poll() is None, (
+                f"the run ended before it could be killed: {process.communicate()}"
+            )
             assert time.monotonic() < deadline, "scraping never got going"
             time.sleep(0.05)
         os.killpg(process.pid, signal.SIGKILL)  # the run and everything it started (Chromium)
         process.wait(30)
         killed_at = time.monotonic()
-        fetched = {(e.host, e.path) for e in list(web.log) if e.status == 200 and e.end <= killed_at}
+        fetched = {
+            (e.host, e.path) for e in list(web.log) if e.status == 200 and e.end <= killed_at
+        }
         assert process.returncode == -signal.SIGKILL
 
         after_kill = audit_warehouse(data_dir / "warehouse.duckdb")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import defaultdict
 from pathlib import Path
@@ -10,7 +11,12 @@ import duckdb
 import pytest
 
 from enrichment_pipeline.core.writing.facts import short_company_name
-from enrichment_pipeline_tests.fixtures.llm_fault_server import FaultServer, RecordedRequest, Reply, user_facts
+from enrichment_pipeline_tests.fixtures.llm_fault_server import (
+    FaultServer,
+    RecordedRequest,
+    Reply,
+    user_facts,
+)
 from enrichment_pipeline_tests.fixtures.llm_stub import grounded_handler
 from enrichment_pipeline_tests.fixtures.web import generate_businesses
 from enrichment_pipeline_tests.integration.drills.helpers import cli_env, run_cli
@@ -85,6 +91,6 @@ def test_endpoint_failures_back_off_then_fall_back_and_the_run_completes(tmp_pat
         else:
             assert writer == "openai" and not reason, (name, writer, reason)
         if len(calls) > 1:  # every retry waited: backoff, or the server's retry-after-ms
-            gaps = [b.started - a.started for a, b in zip(calls, calls[1:], strict=False)]
+            gaps = [b.started - a.started for a, b in itertools.pairwise(calls)]
             assert min(gaps) >= 0.19, gaps
     assert any(r.index < STORM_REQUESTS for r in requests)

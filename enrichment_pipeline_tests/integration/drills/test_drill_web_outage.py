@@ -36,7 +36,10 @@ def test_web_outage_mid_run_ends_in_errors_and_a_rerun_fills_them_in(tmp_path: P
     env = cli_env(data_dir, web.write_host_map(tmp_path / "hosts.json"))
     process = start_cli(args, env)
     deadline = time.monotonic() + 240
-    while sum(1 for e in list(web.log) if e.path not in ("/", "/robots.txt")) < STOP_AFTER_SCRAPE_REQUESTS:
+    while (
+        sum(1 for e in list(web.log) if e.path not in ("/", "/robots.txt"))
+        < STOP_AFTER_SCRAPE_REQUESTS
+    ):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "scraping never got going"
         time.sleep(0.02)
