@@ -284,6 +284,11 @@ class Fetcher:
                 result if result.url == target.url else dataclasses.replace(result, url=target.url)
             )
             self.cache.put(stored)
+            # A redirected page is also stored under where it landed: the next stage asks for the
+            # canonical URL (the website match records final_url), and should not refetch it.
+            final = parse_target(result.final_url) if result.ok else None
+            if final is not None and not isinstance(final, str) and final.url != target.url:
+                self.cache.put(dataclasses.replace(result, url=final.url))
         return result
 
     def _count(self, result: FetchResult) -> FetchResult:
