@@ -41,8 +41,8 @@ BLOCKED_V4: Final[tuple[tuple[ipaddress.IPv4Network, str], ...]] = (
     (_V4("198.51.100.0/24"), "documentation"),
     (_V4("203.0.113.0/24"), "documentation"),
     (_V4("224.0.0.0/4"), "multicast"),
-    (_V4("240.0.0.0/4"), "reserved"),
     (_V4("255.255.255.255/32"), "broadcast"),
+    (_V4("240.0.0.0/4"), "reserved"),
 )
 
 # IPv6 ranges refused outright.
@@ -80,14 +80,14 @@ def ip_block_reason(ip: IPAddress) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.scope_id:
             return "scoped IPv6 address"
+        for net, why in BLOCKED_V6:
+            if ip in net:
+                return why
         for net, why in EMBEDDED_V4:
             if ip in net:
                 inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
                 inner_reason = ip_block_reason(inner)
                 return f"{why} {inner}: {inner_reason}" if inner_reason else None
-        for net, why in BLOCKED_V6:
-            if ip in net:
-                return why
     else:
         for net4, why in BLOCKED_V4:
             if ip in net4:

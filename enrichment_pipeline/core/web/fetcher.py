@@ -53,7 +53,7 @@ RenderMode = Literal["never", "auto", "always"]
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE = frozenset({kinds.CONNECTION, kinds.HTTP_5XX, kinds.HTTP_429})
 _ACCEPT_HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-_PAGE, _ROBOTS, _JSON = "page", "robots", "json"
+_PAGE, _ROBOTS, _JSON, _RESOURCE = "page", "robots", "json", "resource"
 
 
 @dataclass(slots=True)
@@ -219,6 +219,36 @@ class Fetcher:
         except Exception as exc:
             log.exception("unexpected error fetching JSON %s", url)
             return JsonResult(None, None, kinds.CONNECTION, f"internal error: {exc}")
+
+    async def fetch_resource(self, url: str) -> tuple[int, str | None, bytes] | None:
+        """A page subresource for the browser renderer: (status, content type, body) or None.
+
+        Same address guard, host map, robots rules, redirect checks and size cap as pages; no
+        host spacing (a page's scripts are one visit) and no page cache.
+        """
+        target = parse_target(url)
+        if isinstance(target, str):
+            return None
+        await self._ensure_open()
+        visited = {target.url}
+        for _ in range(self.config.max_redirects + 1):
+            if await self._address_problem(target) is not None:
+                return None
+            rules = await self._robots_for(target)
+            if rules.failure is not None or not rules.allows(target.url, self.config.robots_token):
+                return None
+            exchange = await self._exchange_with_retries(target, _RESOURCE, self.config.max_bytes)
+            if exchange.location is not None:
+                nxt = parse_target(resolve_location(target.url, exchange.location))
+                if isinstance(nxt, str) or nxt.url in visited:
+                    return None
+                visited.add(nxt.url)
+                target = nxt
+                continue
+            if exchange.status is None:
+                return None
+            return exchange.status, exchange.content_type, exchange.body
+        return None
 
     async def resolves(self, host: str) -> bool:
         """Cheap check that `host` has an address we may connect to (host-map and guard aware)."""
@@ -474,9 +504,11 @@ class Fetcher:
         self, target: Target, purpose: str, cap: int, headers: Mapping[str, str] | None
     ) -> _Exchange:
         assert self._client is not None and self._scheduler is not None
-        # JSON APIs are not crawled: no per-host spacing, only the global cap.
+        # JSON APIs and a rendered page's own scripts are not crawling: only the global cap.
         slot = (
-            self._scheduler.global_slot() if purpose == _JSON else self._scheduler.slot(target.host)
+            self._scheduler.global_slot()
+            if purpose in (_JSON, _RESOURCE)
+            else self._scheduler.slot(target.host)
         )
         async with slot:
             self._stats.network_requests += 1
@@ -529,7 +561,7 @@ class Fetcher:
                 error=f"HTTP {status} {response.reason_phrase}".strip(),
                 retry_after=_retry_after(headers.get("retry-after")),
             )
-            if purpose == _JSON:  # API error bodies explain themselves; keep a small one
+            if purpose in (_JSON, _RESOURCE):  # error bodies explain themselves; keep some
                 body = await self._read_body(response, min(cap, 65_536), truncate=True)
                 if isinstance(body, bytes):
                     exchange.body = body

@@ -11,7 +11,9 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-_SCRIPT = re.compile(r"<script\b", re.I)
+_SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
+_SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([\w/+.-]+)""", re.I)
+_JS_TYPES = frozenset({"text/javascript", "application/javascript", "module", "text/ecmascript"})
 _NOSCRIPT_HINT = re.compile(
     r"<noscript\b[^>]*>(?:(?!</noscript>).){0,600}?"
     r"(?:enable|requires?|turn on|activate|need)\b[^<]{0,60}javascript",
@@ -25,7 +27,7 @@ _SPA_MARKERS = re.compile(
 )
 
 # Thresholds in words of visible text.
-_SHELL_WORDS = 60  # a page this empty with several scripts is a shell
+_SHELL_WORDS = 12  # a page this empty with several scripts is a shell
 _HINTED_WORDS = 250  # with a noscript hint or a mount point, still too little text
 
 
@@ -44,13 +46,23 @@ def needs_rendering(html: str) -> bool:
     """True when the static HTML looks like a script-built page a browser should render."""
     if not html:
         return False
-    scripts = len(_SCRIPT.findall(html))
+    scripts = _count_scripts(html)
     if scripts == 0:
         return False
     hinted = bool(_NOSCRIPT_HINT.search(html) or _SPA_MARKERS.search(html))
-    if not hinted and scripts < 2:
+    if not hinted and scripts < 3:
         return False
     words = visible_words(html)
     if hinted:
         return words < _HINTED_WORDS
     return words < _SHELL_WORDS
+
+
+def _count_scripts(html: str) -> int:
+    """Executable `<script>` tags; JSON-LD, templates and other data blocks do not build pages."""
+    count = 0
+    for attributes in _SCRIPT_TAG.findall(html):
+        declared = _SCRIPT_TYPE.search(attributes)
+        if declared is None or declared.group(1).lower() in _JS_TYPES:
+            count += 1
+    return count

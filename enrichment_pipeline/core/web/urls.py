@@ -65,8 +65,9 @@ def parse_target(raw: str) -> Target | str:
             url = url.with_user(None)
         if url.fragment:
             url = url.with_fragment(None)
-        if not url.raw_path:
-            url = url.with_path("/")
+        if url.raw_path in ("", "/"):
+            # yarl prints "https://a.com" for an empty path; the canonical form has the slash.
+            url = url.with_path("/", keep_query=True)
         canonical = str(url)
     except (ValueError, TypeError, UnicodeError) as exc:
         return f"unparsable URL {text[:200]!r}: {exc}"
