@@ -142,13 +142,17 @@ def assess(
     # City and state count together, as an address line writes them ("Ocala, FL"): a city
     # word alone is often part of the name ("Honda of Ocala") or of a "serving ..." sentence.
     city = 0.0
-    if profile.city_words and profile.state and (
-        f"{profile.city_words}{profile.state.lower()} " in facts.words
-        or f"{profile.city_words}{STATE_NAMES.get(profile.state, '').lower()} " in facts.words
-        or any(
-            norm_words(p.city) == profile.city_words and p.state == profile.state
-            for p in facts.places
-            if p.city
+    if (
+        profile.city_words
+        and profile.state
+        and (
+            f"{profile.city_words}{profile.state.lower()} " in facts.words
+            or f"{profile.city_words}{STATE_NAMES.get(profile.state, '').lower()} " in facts.words
+            or any(
+                norm_words(p.city) == profile.city_words and p.state == profile.state
+                for p in facts.places
+                if p.city
+            )
         )
     ):
         city = weights.city

@@ -119,13 +119,31 @@ async def verify(
         return verdict
     verdict.website = page.final_url
     facts = read_page(page.text, page.final_url)
-    if facts.looks_script_built and config.render_contact != "never":
+    assessment = assess(facts, profile, candidate.source, weights)
+    if assessment.rejection is not None:
+        verdict.assessment = assessment
+        return verdict
+    # A homepage that is only a script shell is rendered, but only when it could be this
+    # business and offers no contact page to read instead: a browser costs ~0.5 s per page.
+    if (
+        facts.looks_script_built
+        and not facts.contact_links
+        and config.render_contact != "never"
+        and _plausible(candidate, assessment)
+    ):
         rendered = await fetcher.fetch(page.final_url, render="always")
         if rendered.ok:
             facts = read_page(rendered.text, rendered.final_url)
-    assessment = assess(facts, profile, candidate.source, weights)
+            assessment = assess(facts, profile, candidate.source, weights)
+    # The contact page is read when the homepage is not convincing, but only for a site that
+    # could be this business: unrelated search hits would otherwise cost a fetch each.
     needs_more = assessment.confidence < config.accept_threshold or not assessment.strong
-    if assessment.rejection is None and needs_more and facts.contact_links:
+    if (
+        assessment.rejection is None
+        and needs_more
+        and facts.contact_links
+        and _plausible(candidate, assessment)
+    ):
         contact = await _read_contact(facts.contact_links[0], fetcher, config)
         if contact is not None:
             verdict.pages.append(contact.final_url)
@@ -133,6 +151,15 @@ async def verify(
             assessment = assess(merged, profile, candidate.source, weights)
     verdict.assessment = assessment
     return verdict
+
+
+def _plausible(candidate: Candidate, assessment: Assessment) -> bool:
+    """Worth another page: the file's own website, or the name or a strong identifier seen."""
+    return (
+        candidate.source == "csv"
+        or assessment.strong
+        or any(e["kind"] == "name" for e in assessment.evidence)
+    )
 
 
 async def _read_contact(url: str, fetcher: Fetcher, config: MatchConfig) -> FetchResult | None:

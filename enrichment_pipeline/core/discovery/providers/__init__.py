@@ -20,6 +20,8 @@ def providers_from_settings(
     brave_api_key: str | None,
     google_api_key: str | None,
     google_cse_id: str | None,
+    *,
+    brave_min_interval_s: float = 1.0,
 ) -> list[SearchProvider]:
     """The configured providers, in the order they are asked: SearXNG, Brave, Google.
 
@@ -27,6 +29,7 @@ def providers_from_settings(
     configuration (CSV column and domain guessing only). Raises `ValueError` for a half or
     malformed configuration (a SearXNG URL that is not http(s), a Google key without an engine
     id or the reverse): a mistake should stop the run, not silently skip a provider.
+    `brave_min_interval_s` spaces Brave calls (its free plan allows one query per second).
     """
     searxng_url = (searxng_url or "").strip()
     brave_api_key = (brave_api_key or "").strip()
@@ -39,7 +42,7 @@ def providers_from_settings(
             raise ValueError(f"SEARXNG_URL must be an http(s) URL, got {searxng_url!r}")
         providers.append(SearxngProvider(searxng_url))
     if brave_api_key:
-        providers.append(BraveProvider(brave_api_key))
+        providers.append(BraveProvider(brave_api_key, min_interval_s=brave_min_interval_s))
     if bool(google_api_key) != bool(google_cse_id):
         missing = "GOOGLE_CSE_ID" if google_api_key else "GOOGLE_API_KEY"
         raise ValueError(f"Google Programmable Search needs both keys: {missing} is not set")
