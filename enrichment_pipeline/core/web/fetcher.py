@@ -281,6 +281,11 @@ class Fetcher:
                 result if result.url == target.url else dataclasses.replace(result, url=target.url)
             )
             self.cache.put(stored)
+            if result.ok and result.final_url != target.url:
+                # The page is also the answer for the URL the redirects ended at: callers that
+                # keep the canonical URL (discovery stores `final_url` as the website) then get
+                # it from the cache instead of fetching the same page again.
+                self.cache.put(dataclasses.replace(result, url=result.final_url))
         return result
 
     def _count(self, result: FetchResult) -> FetchResult:
