@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -49,11 +50,13 @@ _PARKED_WEAK = re.compile(
     r"|coming\s+soon|under\s+construction",
     re.IGNORECASE,
 )
-_PARKING_HOSTS = re.compile(
-    r"(?<![\w-])(?:sedoparking\.com|bodis\.com|parkingcrew\.net|above\.com|dan\.com"
-    r"|afternic\.com|hugedomains\.com|parklogic\.com|undeveloped\.com)|//parking\.",
-    re.IGNORECASE,
-)
+# Parking services' hosts, looked for as plain substrings (a regex over the raw HTML of every
+# page would cost more than the whole parse). A weak signal: "dan.com" also ends "jordan.com".
+_PARKING_HOSTS = (
+    "sedoparking.com", "bodis.com", "parkingcrew.net", "above.com", "dan.com", "afternic.com",
+    "hugedomains.com", "parklogic.com", "undeveloped.com", "//parking.",
+)  # fmt: skip
+_PARKED_MAX_WORDS = 200  # parking pages are short; weak signals count only on short pages
 _CONTACT_SELECTOR = ", ".join(
     f'a[href*="{word}" i]'
     for word in ("contact", "location", "direction", "hours", "about", "find-us", "visit")
@@ -89,7 +92,7 @@ class PageFacts:
     phones: set[str] = field(default_factory=set)  # 10-digit national numbers
     state_zips: set[tuple[str, str]] = field(default_factory=set)
     places: list[LdPlace] = field(default_factory=list)
-    contact_links: list[str] = field(default_factory=list)  # same-site, best first
+    contact_hrefs: list[str] = field(default_factory=list)  # raw hrefs of contact-like links
     parked_signals: list[str] = field(default_factory=list)
     word_count: int = 0
     script_count: int = 0
@@ -105,8 +108,13 @@ class PageFacts:
     @property
     def is_parked(self) -> bool:
         return any(s.startswith("strong:") for s in self.parked_signals) or (
-            len(self.parked_signals) >= 2 and self.word_count < 300
+            len(self.parked_signals) >= 2 and self.word_count < _PARKED_MAX_WORDS
         )
+
+    @cached_property
+    def contact_links(self) -> list[str]:
+        """Same-site contact-like pages, best first (resolved only when someone asks)."""
+        return _rank_contact_links(self.contact_hrefs, self.url)
 
     @property
     def looks_script_built(self) -> bool:
@@ -135,24 +143,22 @@ def read_page(html: str, url: str) -> PageFacts:
         text = _clean(h1.text(separator=" "))
         if text and len(text) < 200:
             names.append(text)
-    scripts = tree.css("script")
-    facts.script_count = len(scripts)
-    for node in scripts:
-        kind = (node.attributes.get("type") or "").lower()
-        if "ld+json" in kind:
-            for entity in _ld_entities(node.text()):
-                place = _ld_place(entity)
-                if place is not None:
-                    facts.places.append(place)
-                    if place.name:
-                        names.append(place.name)
+    facts.script_count = html.count("<script")
+    for node in tree.css('script[type*="ld+json" i]'):
+        for entity in _ld_entities(node.text()):
+            place = _ld_place(entity)
+            if place is not None:
+                facts.places.append(place)
+                if place.name:
+                    names.append(place.name)
     for link in tree.css('a[href^="tel:" i]'):
         digits = _national(link.attributes.get("href") or "")
         if digits:
             facts.phones.add(digits)
-    facts.contact_links = _contact_links(tree, url)
-    if _PARKING_HOSTS.search(html[:200_000]):
-        facts.parked_signals.append("weak:parking-service script or link")
+    # Selected by href in C; resolved lazily (most homepages convince without a second page).
+    facts.contact_hrefs = [
+        node.attributes.get("href") or "" for node in tree.css(_CONTACT_SELECTOR)
+    ]
     tree.strip_tags(["script", "style", "noscript", "template", "svg"])
     body = tree.body
     text = body.text(separator=" ") if body is not None else ""
@@ -169,14 +175,23 @@ def read_page(html: str, url: str) -> PageFacts:
     for state, zip_code in _STATE_ZIP.findall(text):
         if state in STATE_CODES and zip_state(zip_code) == state:
             facts.state_zips.add((state, zip_code))
-    for state_name, zip_code in _STATE_NAME_ZIP.findall(text):
-        state = _STATE_BY_NAME[state_name.lower()]
-        if zip_state(zip_code) == state:
-            facts.state_zips.add((state, zip_code))
+    if not facts.state_zips:  # "Florida 33101" is rare: only worth a look when "FL 33101" is absent
+        for state_name, zip_code in _STATE_NAME_ZIP.findall(text):
+            state = _STATE_BY_NAME[state_name.lower()]
+            if zip_state(zip_code) == state:
+                facts.state_zips.add((state, zip_code))
     for place in facts.places:
         facts.phones.update(place.phones)
         if place.state and place.zip and consistent(place.state, place.zip):
             facts.state_zips.add((place.state, place.zip))
+    # Parking services' scripts are looked for only on short pages: scanning every page's raw
+    # HTML for them costs more than the whole parse.
+    if (
+        facts.word_count < _PARKED_MAX_WORDS
+        and not facts.phones
+        and _mentions_parking_host(html[:200_000])
+    ):
+        facts.parked_signals.append("weak:parking-service script or link")
     head = f"{facts.title} {text[:5000]}"
     for found in _PARKED_STRONG.finditer(head):
         facts.parked_signals.append("strong:" + found.group(0).lower())
@@ -198,12 +213,17 @@ def merge_facts(home: PageFacts, other: PageFacts) -> PageFacts:
         phones=home.phones | other.phones,
         state_zips=home.state_zips | other.state_zips,
         places=home.places + other.places,
-        contact_links=home.contact_links,
+        contact_hrefs=home.contact_hrefs,
         parked_signals=home.parked_signals,
         word_count=home.word_count + other.word_count,
         script_count=home.script_count,
     )
     return merged
+
+
+def _mentions_parking_host(html: str) -> bool:
+    lowered = html.lower()
+    return any(host in lowered for host in _PARKING_HOSTS)
 
 
 def _clean(text: str) -> str:
@@ -219,13 +239,12 @@ def _national(raw: str) -> str | None:
     return None
 
 
-def _contact_links(tree: LexborHTMLParser, base: str) -> list[str]:
+def _rank_contact_links(hrefs: list[str], base: str) -> list[str]:
     """Same-site links to contact-like pages, best first (contact before about)."""
     home_key = site_key(urlsplit(base).hostname or "")
     found: dict[str, int] = {}
-    # Selected by href in C: walking every anchor in Python would cost more than the parse.
-    for node in tree.css(_CONTACT_SELECTOR):
-        href = (node.attributes.get("href") or "").strip()
+    for raw in hrefs:
+        href = raw.strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
             continue
         absolute = urljoin(base, href).split("#", 1)[0]

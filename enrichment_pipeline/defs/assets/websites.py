@@ -75,7 +75,10 @@ def website_matches(
         region=settings.region,
         use_guessing=search.guess_domains,
     )
-    providers = search.providers()
+    try:
+        providers = search.providers()
+    except ValueError as err:  # a half-configured provider: say which, do not retry
+        raise dg.Failure(description=f"search providers: {err}", allow_retries=False) from err
     fetch_config = web.fetch_config()
     if search.searxng_url:
         # A self-hosted SearXNG usually lives on a private address the SSRF guard refuses;
