@@ -91,11 +91,15 @@ def _extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _estimate(path: Path) -> int:
+def _estimate(path: Path, as_json: bool) -> int:
     from enrichment_pipeline.core.ingest import IngestConfig, UploadError, read_upload
     from enrichment_pipeline.core.normalize import validate_records
+    from enrichment_pipeline.core.paths import data_paths
     from enrichment_pipeline.core.writing import (
+        LlmCache,
+        SenderProfileError,
         WriterConfig,
+        WriterConfigError,
         build_facts,
         estimate_cost,
         load_sender_profile,
@@ -111,21 +115,18 @@ def _estimate(path: Path) -> int:
         build_facts({k: none_if_missing(v) for k, v in r.items()}, None)
         for r in valid.to_dict("records")
     ]
-    config = WriterConfig.from_env(dict(os.environ, LLM_PROVIDER="openai"))
-    estimate = estimate_cost(facts, config=config, profile=load_sender_profile(None))
-    print(
-        json.dumps(
-            {
-                "records": len(facts),
-                "model": config.model,
-                "calls": estimate.calls,
-                "tokens_in": estimate.tokens_in,
-                "tokens_out": estimate.tokens_out,
-                "cost_usd": round(estimate.cost_usd, 4),
-            },
-            indent=2,
-        )
-    )
+    paths = data_paths()
+    try:
+        config = WriterConfig.from_env(dict(os.environ, LLM_PROVIDER="openai"))
+        profile_path = paths.sender_profile
+        profile = load_sender_profile(profile_path if profile_path.exists() else None)
+    except (WriterConfigError, SenderProfileError) as err:
+        return _fail(str(err), EXIT_FAILED)
+    estimate = estimate_cost(facts, config=config, profile=profile, cache=LlmCache(paths.cache_db))
+    if as_json:
+        print(json.dumps(estimate.to_dict(), indent=2))
+    else:
+        print(estimate.summary())
     return EXIT_OK
 
 
@@ -134,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
     if not path.is_file():
         return _fail(f"{path}: no such file", EXIT_BAD_FILE)
     if args.estimate:
-        return _estimate(path)
+        return _estimate(path, args.json)
 
     from enrichment_pipeline.runner import run_file
 

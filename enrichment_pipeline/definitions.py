@@ -40,11 +40,20 @@ def _env(name: str, default=None):
     return dg.EnvVar(name) if os.environ.get(name) else default
 
 
+def _env_int(name: str, default: int):
+    return dg.EnvVar.int(name) if os.environ.get(name) else default
+
+
 def build_resources() -> dict[str, object]:
     data_dir = _env("ENRICH_DATA_DIR", "data")
     return {
         "io_manager": WarehouseIOManager(data_dir=data_dir),
-        "settings": PipelineSettings(data_dir=data_dir),
+        "settings": PipelineSettings(
+            data_dir=data_dir,
+            max_upload_mb=_env_int("ENRICH_MAX_UPLOAD_MB", 50),
+            max_rows=_env_int("ENRICH_MAX_ROWS", 100_000),
+            column_map=_env("ENRICH_COLUMN_MAP", "{}"),
+        ),
         "web": WebResource(host_map_file=_env("ENRICH_HOST_MAP"), chromium=_env("ENRICH_CHROMIUM")),
         "search": SearchResource(
             searxng_url=_env("SEARXNG_URL"),

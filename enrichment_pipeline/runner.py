@@ -94,11 +94,11 @@ def run_file(
         )
     if not instance.has_dynamic_partition(uploads_partitions.name, key):
         instance.add_dynamic_partitions(uploads_partitions.name, [key])
-    run_config: dict[str, Any] = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    ops: dict[str, Any] = {"raw_upload": {"config": {"source_path": str(path)}}}
     if out_dir is not None:
-        run_config["ops"] = {
-            "enriched_export": {"config": {"out_dir": str(Path(out_dir).resolve())}}
-        }
+        ops["enriched_export"] = {"config": {"out_dir": str(Path(out_dir).resolve())}}
+    # The command line reports failures itself, in one line; Dagster's console log stays quiet.
+    run_config = {"ops": ops, "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     job = defs.resolve_job_def("enrich_upload")
     with _progress_bars() if show_progress else nullcontext():
         result = job.execute_in_process(

@@ -116,6 +116,11 @@ GENERATED_EMAILS = spec(
         ("writer", "VARCHAR", "template, openai or template_fallback."),
         ("fallback_reason", "VARCHAR", "Why the model's answer was replaced, if it was."),
         ("model", "VARCHAR", "Model name for the openai writer."),
+        (
+            "calls",
+            "INTEGER",
+            "Model requests for this record, retries included (0: cache/template).",
+        ),
         ("tokens_in", "INTEGER", "Prompt tokens."),
         ("tokens_out", "INTEGER", "Completion tokens."),
         ("cost_usd", "DOUBLE", "Cost from the configured price table."),

@@ -15,11 +15,15 @@ class PipelineSettings(dg.ConfigurableResource):
     data_dir: str = Field(
         default="data", description="Root of inbox/outbox/archive/... (ENRICH_DATA_DIR)."
     )
-    max_upload_mb: float = Field(default=50, description="Reject files larger than this.")
-    max_rows: int = Field(default=100_000, description="Reject files with more data rows.")
+    max_upload_mb: int = Field(
+        default=50, description="Reject files larger than this (ENRICH_MAX_UPLOAD_MB)."
+    )
+    max_rows: int = Field(
+        default=100_000, description="Reject files with more data rows (ENRICH_MAX_ROWS)."
+    )
     column_map: str = Field(
         default="{}",
-        description='JSON object mapping your headers to fields, e.g. {"Dealer": "name"}.',
+        description='ENRICH_COLUMN_MAP: JSON of your header -> field, e.g. {"Dealer": "name"}.',
     )
     region: str = Field(default="US", description="Default phone region (ISO country code).")
 

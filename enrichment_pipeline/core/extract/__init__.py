@@ -4,6 +4,7 @@ Public API:
 - `extract_page(html, url, region="US") -> PageExtraction` (pure, fast)
 - `to_cli_json(extraction)`, `extract_file(path, url)` for the `extract` CLI command
 - `choose_pages(home_url, links, limit=6)` picks the pages worth visiting
+- `await scrape_site(fetcher, website, max_pages=6, region="US") -> SiteContacts`
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from enrichment_pipeline.core.extract.models import (
 )
 from enrichment_pipeline.core.extract.page import extract_page
 from enrichment_pipeline.core.extract.pages import choose_pages
+from enrichment_pipeline.core.extract.site import SiteContacts, choose_primary_email, scrape_site
 
 __all__ = [
     "SOCIAL_PLATFORMS",
@@ -27,9 +29,12 @@ __all__ = [
     "FoundPerson",
     "FoundPhone",
     "PageExtraction",
+    "SiteContacts",
     "choose_pages",
+    "choose_primary_email",
     "decode_html",
     "extract_file",
     "extract_page",
+    "scrape_site",
     "to_cli_json",
 ]

@@ -23,9 +23,15 @@ def to_cli_json(extraction: PageExtraction) -> dict[str, Any]:
     }
 
 
+_WESTERN_SINGLE_BYTE = ("cp125", "latin", "iso8859", "mac_", "windows-125")
+
+
 def decode_html(raw: bytes) -> str:
-    """Decode saved HTML: a BOM or a declared charset (meta or XML prolog) first, then
-    charset-normalizer's detection, then UTF-8 with replacement as the last resort."""
+    """Decode saved HTML: a BOM, then a declared charset (meta or XML prolog), then strict
+    UTF-8, then charset-normalizer's detection. When detection lands on one of the Western
+    single-byte code pages, windows-1252 wins: it is what browsers use for undeclared pages
+    in Western locales, and on short pages detection confuses its siblings (cp1250 turns
+    "Niño" into "Nińo")."""
     for bom, encoding in (
         (b"\xef\xbb\xbf", "utf-8"),
         (b"\xff\xfe", "utf-16-le"),
@@ -39,8 +45,14 @@ def decode_html(raw: bytes) -> str:
             return raw.decode(declared)
         except (LookupError, UnicodeDecodeError):
             pass
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     best = from_bytes(raw).best()
     if best is not None:
+        if best.encoding.lower().startswith(_WESTERN_SINGLE_BYTE):
+            return raw.decode("cp1252", errors="replace")
         return str(best)
     return raw.decode("utf-8", errors="replace")
 

@@ -65,6 +65,10 @@ ROLE_LOCALS = word_set(
     frontdesk reception appointments appointment store shop ventas servicio partes
     specials fleet used new usedcars newcars credit collision bodyshop body detail
     feedback privacy legal manager management owner owners dealer dealership group
+    groups guides tours tour trips charters charter weddings wedding gifts giftcards volunteer
+    volunteers dockmaster frontoffice eventos reservaciones leadership corporate rentals rental
+    membership members donations community studio payroll purchasing warranty titles recruiting
+    estimates quotes quote dispatch emergency repairs kitchen bookkeeping schooltrips
     """
 )
 
@@ -106,7 +110,7 @@ class EmailHit:
 def clean_address(candidate: str, site_domain: str = "") -> str | None:
     """Validate and normalise one candidate; None when it is not a real, usable address.
 
-    The domain is lower-cased, the local part (plus-addressing included) kept as written.
+    The domain is lower-cased; the local part (plus-addressing included) is kept as written.
     `site_domain` lets an address on the site's own domain pass even when that domain has no
     public suffix (test hosts such as `dealer.test`).
     """
@@ -136,8 +140,9 @@ def clean_address(candidate: str, site_domain: str = "") -> str | None:
         )
     except EmailNotValidError:
         return None
-    normalized_domain = result.domain.lower()
-    return f"{result.local_part}@{normalized_domain}"
+    # The local part stays as written (mailbox names can be case-sensitive; email-validator
+    # would lower-case some, such as "Sales", and not others); the domain is lower-cased.
+    return f"{local}@{result.domain.lower()}"
 
 
 def email_kind(address: str, site_domain: str = "") -> str:

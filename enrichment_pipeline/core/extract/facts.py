@@ -128,10 +128,11 @@ def find_facts(doc: PageDoc) -> list[FoundFact]:
     ]
     prose = "\n".join(prose_lines)
     for kind, pattern, min_chars in (
+        # Specific kinds first: a sentence goes to one kind only.
         ("since", _SINCE, 20),
-        ("about", _ABOUT, 60),
         ("awards", _AWARDS, 20),
         ("services", _SERVICES, 20),
+        ("about", _ABOUT, 60),
     ):
         for match in pattern.finditer(prose):
             if counts.get(kind, 0) >= MAX_PER_KIND:

@@ -38,26 +38,16 @@ _PARTICLES = frozenset(
         "mac",
     )
 )
-_SUFFIXES = frozenset(
-    ("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "phd", "md", "cpa", "esq", "esq.")
+_GENERATIONAL = word_set("jr jr. sr sr. ii iii iv v")
+# Credentials written after a name ("Anita Ramaswamy, DMD"): dropped from the output name.
+_CREDENTIALS = word_set(
+    "phd ph.d. md m.d. cpa esq esq. dmd dds rdh rn np pa pa-c dvm jd mba pe cfp od lmt lcsw "
+    "aprn crna"
 )
-_HONORIFICS = frozenset(
-    (
-        "mr",
-        "mr.",
-        "mrs",
-        "mrs.",
-        "ms",
-        "ms.",
-        "miss",
-        "dr",
-        "dr.",
-        "sra",
-        "sra.",
-        "sr.",
-        "srta",
-        "srta.",
-    )
+_SUFFIXES = _GENERATIONAL | _CREDENTIALS
+_HONORIFICS = word_set(
+    "mr mr. mrs mrs. ms ms. miss dr dr. sra sra. sr. srta srta. capt capt. captain rev rev. "
+    "prof prof. hon hon."
 )
 
 # Words that never appear in a person's name but fill menus, headings and business names.
@@ -85,7 +75,7 @@ _STOP_WORDS = word_set(
     monday wednesday thursday friday january february march april may june july august
     september october november december acura alfa aston audi bentley bmw buick cadillac
     chevrolet chevy chrysler dodge ferrari fiat ford genesis gmc honda hyundai infiniti jaguar
-    jeep kia lamborghini land lexus lincoln lotus maserati mazda mclaren mercedes mercedes-benz
+    jeep kia lamborghini land lexus lincoln lotus maserati mazda mclaren mercedes-benz
     mini mitsubishi nissan polestar porsche ram rivian rolls subaru tesla toyota volkswagen vw
     volvo harley yamaha kawasaki suzuki restaurant grill cafe kitchen pizza bar plumbing
     electric roofing heating cooling air hvac landscaping pest dental clinic salon spa
@@ -103,18 +93,20 @@ _LOWER = "a-zß-öø-ÿ"
 _WORD = re.compile(
     rf"^(?:[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}]?[{_LOWER}]+)*"  # Smith, O'Neil, Smith-Jones
     rf"|(?:Mc|Mac|De|Di|La|Le|Van|O')[{_UPPER}][{_LOWER}]+"  # McDonald, DeLuca
+    rf"|(?:Mc|Mac)[{_UPPER}]{{2,}}"  # McNAIR (styled headings)
     rf"|[{_UPPER}]\.?"  # initial
     rf"|[{_UPPER}]{{2,}}(?:[-'’][{_UPPER}]+)*)$"  # SMITH (styled headings)
 )
 
 # A run of 2-4 capitalised words: the NAME part of text patterns such as "Name, Title".
+_NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}'’.]*(?:-[{_UPPER}]?[{_LOWER}'’.]+)*|[{_UPPER}]\.)"
 NAME_PATTERN = (
-    rf"(?:[{_UPPER}][{_LOWER}'’.-]*|[{_UPPER}]\.)"
-    rf"(?:\s+(?:(?:de|del|la|van|von|da|di|du)\s+)?(?:[{_UPPER}][{_LOWER}'’.-]*|[{_UPPER}]\.)){{1,3}}"
+    rf"{_NAME_WORD}(?:\s+(?:(?:de|del|la|van|von|da|di|du)\s+)?{_NAME_WORD}){{1,3}}"
     r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV))?"
 )
 
 MAX_NAME_CHARS = 40
+_DIGIT = re.compile(r"\d")
 
 
 def _clean(text: str) -> list[str]:
@@ -128,7 +120,7 @@ def _clean(text: str) -> list[str]:
 def looks_like_name(text: str) -> bool:
     """Cheap shape test: could this text be a person's name? (No model call.)"""
     text = text.strip()
-    if not text or len(text) > MAX_NAME_CHARS or any(ch.isdigit() for ch in text):
+    if not text or len(text) > MAX_NAME_CHARS or _DIGIT.search(text):
         return False
     tokens = _clean(text)
     core = [t for t in tokens if t.lower() not in _PARTICLES and t.lower() not in _SUFFIXES]
@@ -168,11 +160,23 @@ def is_person_name(text: str, *, strict: bool = False) -> bool:
 
 
 def tidy_name(text: str) -> str:
-    """Normalise a name for output: honorifics dropped, ALL-CAPS turned into Title Case."""
+    """Normalise a name for output: honorifics and credentials dropped, ALL-CAPS words
+    (styled headings) turned into Title Case, generational suffixes kept."""
     tokens = _clean(text.strip(" ,.;:-–—|"))
-    if tokens and all(t.isupper() and len(t) > 2 for t in tokens if len(t.rstrip(".")) > 1):
-        tokens = [t.capitalize() if len(t.rstrip(".")) > 1 else t for t in tokens]
-    return " ".join(tokens)
+    while len(tokens) > 2 and tokens[-1].lower().strip(",") in _CREDENTIALS:
+        tokens = tokens[:-1]
+    out = []
+    for token in tokens:
+        lowered = token.lower()
+        if lowered in _GENERATIONAL or len(token.rstrip(".")) <= 1:
+            out.append(token)
+        elif token[:2] == "Mc" and token[2:].isupper() and len(token) > 3:
+            out.append("Mc" + token[2:].capitalize())
+        elif token.isupper() and len(token) > 2:
+            out.append("-".join(part.capitalize() for part in token.split("-")))
+        else:
+            out.append(token)
+    return " ".join(out)
 
 
 def name_key(name: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from enrichment_pipeline.core.extract import emails as email_rules
 from enrichment_pipeline.core.extract import phones as phone_rules
 from enrichment_pipeline.core.extract.document import Link, PageDoc, parse_page
@@ -27,6 +29,10 @@ from enrichment_pipeline.core.extract.structured import (
 
 # Under this much visible text, a page with scripts is probably filled in by them.
 SCRIPT_BUILT_MAX_TEXT = 400
+SCRIPT_BUILT_HINTED_TEXT = 2500  # nav and footer text around an empty app shell
+_NOSCRIPT_HINT = re.compile(
+    r"(?:enable|requires?|turn\s+on|activate|need)\b.{0,60}javascript", re.I
+)
 # Footer credits name the website vendor; its social links are not the business's.
 _CREDIT_WORDS = ("powered by", "website by", "site by", "designed by", "developed by",
                  "built by", "made with", "web design by", "sitio creado por")  # fmt: skip
@@ -136,8 +142,13 @@ def _phones(doc: PageDoc, entities: list[Entity], region: str) -> list[PhoneHit]
         )
         add(e164, label, link.line)
     text = doc.text
-    runs = phone_rules.DIGIT_RUN_RE.finditer(text)
-    candidate_lines = sorted({doc.line_at(match.start()) for match in runs})
+    candidate_lines = sorted(
+        {
+            doc.line_at(start)
+            for start, run in phone_rules.digit_runs(text)
+            if phone_rules.worth_matching(text, start, run)
+        }
+    )
     for index in candidate_lines:
         line_text = lines[index]
         previous_end = 0
@@ -155,7 +166,7 @@ def _phones(doc: PageDoc, entities: list[Entity], region: str) -> list[PhoneHit]
             add(phone_rules.normalise_phone(raw, region), _structured_label(entity), -1)
         for raw in text_values(props.get("faxNumber")):
             add(phone_rules.normalise_phone(raw, region), "fax", -1)
-    if doc.noscript_text and phone_rules.DIGIT_RUN_RE.search(doc.noscript_text):
+    if doc.noscript_text and phone_rules.digit_runs(doc.noscript_text):
         for e164, _, _ in phone_rules.find_in_text(doc.noscript_text, region):
             add(e164, None, -1)
     return list(found.values())
@@ -228,7 +239,12 @@ def _same_site_links(doc: PageDoc) -> list[tuple[str, str]]:
 
 
 def _looks_script_built(doc: PageDoc) -> bool:
-    """Little visible text and scripts present, or an empty single-page-app root element."""
-    if doc.spa_root:
-        return True
-    return doc.script_count > 0 and doc.visible_chars < SCRIPT_BUILT_MAX_TEXT
+    """Scripts and little visible text; or, with up to a few menus' worth of text, an empty
+    single-page-app mount point or a `noscript` asking for JavaScript."""
+    if doc.script_count == 0:
+        return False
+    chars = doc.visible_chars
+    hinted = doc.spa_root or bool(_NOSCRIPT_HINT.search(doc.noscript_text))
+    if hinted:
+        return chars < SCRIPT_BUILT_HINTED_TEXT
+    return chars < SCRIPT_BUILT_MAX_TEXT

@@ -66,8 +66,11 @@ def _fold(text: str) -> str:
 
 
 def normalise_url(url: str) -> str:
-    """Canonical form for de-duplication: lower-case scheme and host, no fragment, no tracking
-    query, no trailing slash (except the root)."""
+    """The URL to fetch: lower-case scheme and host, no fragment, no tracking parameters.
+
+    The path is kept exactly (a trailing slash can be the difference between a page and a
+    404); `page_key` is the looser form used to spot duplicates.
+    """
     url = url.split("#", 1)[0]
     scheme, sep, rest = url.partition("://")
     if not sep:
@@ -78,9 +81,17 @@ def normalise_url(url: str) -> str:
         query = "&".join(
             pair for pair in query.split("&") if pair and not pair.lower().startswith(_TRACKING)
         )
-    if len(path) > 1 and path.endswith("/"):
-        path = path.rstrip("/") or "/"
     return f"{scheme.lower()}://{host.lower()}{path}{'?' + query if query else ''}"
+
+
+def page_key(url: str) -> str:
+    """Duplicate-detection key: `normalise_url` without a trailing slash, `www.` or scheme."""
+    normalised = normalise_url(url)
+    rest = normalised.partition("://")[2]
+    host, _, path = rest.partition("/")
+    host = host.removeprefix("www.")
+    path = path.rstrip("/")
+    return f"{host}/{path}"
 
 
 @lru_cache(maxsize=4096)
@@ -155,24 +166,27 @@ def choose_pages(home_url: str, links: list[tuple[str, str]], limit: int = 6) ->
     """
     if limit <= 0:
         return []
-    home = normalise_url(home_url)
+    home_key = page_key(home_url)
     home_host = url_host(home_url)
-    best: dict[str, tuple[int, int]] = {}
+    best: dict[str, tuple[int, int, str]] = {}  # key -> (score, first position, url)
     for order, (url, text) in enumerate(links):
         try:
             normalised = normalise_url(url)
+            parts = urlsplit(normalised)
         except ValueError:
             continue
-        host = url_host(normalised)
-        if normalised == home or not same_site(host, home_host):
+        key = page_key(normalised)
+        if key == home_key or not same_site(url_host(normalised), home_host):
             continue
-        if urlsplit(normalised).path in ("", "/") and not urlsplit(normalised).query:
+        if parts.path in ("", "/") and not parts.query:
             continue
         score = page_score(normalised, text)
         if score <= 0:
             continue
-        previous = best.get(normalised)
-        if previous is None or score > previous[0]:
-            best[normalised] = (score, previous[1] if previous else order)
-    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))
-    return [url for url, _ in ranked[:limit]]
+        previous = best.get(key)
+        if previous is None:
+            best[key] = (score, order, normalised)
+        elif score > previous[0]:
+            best[key] = (score, previous[1], previous[2])
+    ranked = sorted(best.values(), key=lambda item: (-item[0], item[1]))
+    return [url for _, _, url in ranked[:limit]]

@@ -26,6 +26,7 @@ _HEADS_EN = word_set(
     designer stylist therapist pharmacist veterinarian physician doctor nurse hygienist mechanic
     salesperson salesman saleswoman buyer clerk leader lead expert analyst strategist
     concierge ambassador genius dispatcher writer host hostess baker bartender sommelier
+    installer attendant master plumber electrician planner
     """
 )
 # Spanish heads come first ("Gerente General", "Gerente de Ventas").
@@ -34,7 +35,7 @@ _HEADS_ES = word_set(
     propietario propietaria dueño dueña fundador fundadora presidente presidenta gerente director
     directora asesor asesora vendedor vendedora consultor consultora especialista técnico tecnico
     recepcionista contador contadora socio socia administrador administradora coordinador
-    coordinadora
+    coordinadora chef jefe jefa encargado encargada
     """
 )
 HEAD_WORDS = _HEADS_EN | _HEADS_ES
@@ -57,7 +58,8 @@ _MODIFIERS = word_set(
     oficina administración administracion atención atencion cliente clientes operaciones taller
     catering banquet banquets beverage beverages bar dining food wine culinary restaurant
     front-of-house hospitality reservations install installation field warehouse shipping
-    install estimating design-build residential project projects construction
+    install estimating design-build residential project projects construction crew harbor
+    dock lot ejecutivo ejecutiva cocina lead-technician
     """
 )
 _CONNECTORS = frozenset(("and", "&", "of", "the", "for", "de", "del", "la", "y", "e", "to"))
@@ -65,6 +67,7 @@ _SEGMENT_SPLIT = re.compile(r"\s*(?:/|&|\||,|;|\band\b|\by\b|\s[-–—]\s)\s*",
 _TOKEN_STRIP = ".,:;()[]\"'“”‘’*"
 
 MAX_TITLE_CHARS = 64
+_DIGIT = re.compile(r"\d")
 
 
 def _token_ok(token: str) -> bool:
@@ -89,10 +92,14 @@ def _segment_kind(tokens: list[str]) -> str:
 
 
 @lru_cache(maxsize=16_384)
-def is_title(text: str) -> bool:
-    """True when the whole text is a job title ("General Sales Manager", "Owner & CEO")."""
+def is_title(text: str, *, lenient: bool = False) -> bool:
+    """True when the whole text is a job title ("General Sales Manager", "Owner & CEO").
+
+    `lenient` (for a line the layout already pairs with a name) lets one unknown word stand
+    before the head noun ("Motorclothes Manager", "Warranty Administrator").
+    """
     text = text.strip(" \t:-–—|,")
-    if not text or len(text) > MAX_TITLE_CHARS or any(ch.isdigit() for ch in text):
+    if not text or len(text) > MAX_TITLE_CHARS or _DIGIT.search(text):
         return False
     lowered = text.lower()
     segments = [s for s in _SEGMENT_SPLIT.split(lowered) if s]
@@ -100,8 +107,12 @@ def is_title(text: str) -> bool:
         return False
     saw_title = False
     for segment in segments:
-        tokens = [t.strip(_TOKEN_STRIP) for t in segment.split()]
-        kind = _segment_kind([t for t in tokens if t])
+        tokens = [t for t in (t.strip(_TOKEN_STRIP) for t in segment.split()) if t]
+        if lenient and 2 <= len(tokens) <= 3 and tokens[-1] in HEAD_WORDS:
+            unknown = [t for t in tokens[:-1] if not _token_ok(t)]
+            if len(unknown) == 1 and unknown[0].isalpha():
+                tokens = [t for t in tokens if _token_ok(t)]
+        kind = _segment_kind(tokens)
         if kind == "other":
             return False
         saw_title = saw_title or kind == "title"
@@ -110,11 +121,47 @@ def is_title(text: str) -> bool:
 
 # Cheap pre-filter over the LOWER-CASED page text: lines without a head word hold no title.
 HEAD_WORD_RE = re.compile(rf"(?<![\w-])(?:{trie_pattern(HEAD_WORDS)})(?![\w-])")
+_EDGE_PUNCTUATION = ".,:;()[]\"'“”‘’*|/&!?-–—"
+
+
+def has_head_word(words: frozenset[str]) -> bool:
+    """Does a page's word set (lower-cased, split on whitespace) contain any head noun?
+
+    A set test costs far less than scanning the text with HEAD_WORD_RE, and most pages
+    (inventory, specials, blog) name no job title at all.
+    """
+    if not HEAD_WORDS.isdisjoint(words):
+        return True
+    return any(
+        word.strip(_EDGE_PUNCTUATION) in HEAD_WORDS or "/" in word or "&" in word
+        for word in words
+        if not word.isalpha()
+    )
+
+
+_ACRONYMS = frozenset(
+    ("ceo", "coo", "cfo", "cto", "cmo", "cio", "gm", "gsm", "vp", "bdc", "f&i", "hr", "it", "cpa")
+)
+_SMALL_WORDS = frozenset(("of", "and", "the", "for", "de", "del", "la", "y", "to"))
 
 
 def clean_title(text: str) -> str:
-    """Tidy a title for output: trimmed, inner whitespace collapsed, no trailing punctuation."""
-    return " ".join(text.split()).strip(" \t:-–—|,.;")
+    """Tidy a title for output: trimmed, whitespace collapsed, no trailing punctuation, and
+    ALL-CAPS styling undone ("GENERAL MANAGER" -> "General Manager", acronyms kept)."""
+    title = " ".join(text.split()).strip(" \t:-–—|,.;")
+    letters = [ch for ch in title if ch.isalpha()]
+    if letters and all(ch.isupper() for ch in letters) and len(letters) > 4:
+        words = []
+        for word in title.split():
+            lowered = word.lower()
+            if lowered in _ACRONYMS:
+                words.append(word)
+            elif lowered in _SMALL_WORDS and words:
+                words.append(lowered)
+            else:
+                words.append("-".join(p.capitalize() for p in word.split("-")))
+        title = " ".join(words)
+    return title
 
 
 # Decision-maker rank: higher means more likely to sign off on a purchase. Checked in order;

@@ -31,7 +31,11 @@ from enrichment_pipeline.core.ingest.dialect import (
     strip_sep_hint,
 )
 from enrichment_pipeline.core.ingest.errors import UploadError
-from enrichment_pipeline.core.ingest.headers import check_column_map, match_columns
+from enrichment_pipeline.core.ingest.headers import (
+    check_column_map,
+    match_columns,
+    normalize_header,
+)
 
 RAW_COLUMNS: tuple[str, ...] = ("row_number", "source_file", *CANONICAL_FIELDS, "fields")
 EXTRA_CELL_PREFIX = "_extra_"
@@ -58,10 +62,11 @@ class RawUpload:
 class _Record:
     line: int  # physical line (1-based) on which the record starts
     cells: list[str]
+    blank: bool  # no cell has anything but whitespace
 
-    @property
-    def blank(self) -> bool:
-        return not any(cell.strip() for cell in self.cells)
+
+def _record(line: int, cells: list[str]) -> _Record:
+    return _Record(line=line, cells=cells, blank=not any(cell.strip() for cell in cells))
 
 
 def read_upload(
@@ -114,10 +119,12 @@ def read_upload(
     _check_duplicates(headers, name)
     match = match_columns(headers, column_map)
     if match.missing_map_keys:
+        written = {normalize_header(str(key)): str(key) for key in config.column_map}
+        missing = [written.get(key, key) for key in match.missing_map_keys]
         raise UploadError(
             "bad_column_map",
-            f"column_map names {_quote_list(match.missing_map_keys)} but '{name}' has no such "
-            f"column (headers: {_quote_list(headers)})",
+            f"column_map names {_quote_list(missing)} but '{name}' has no such column "
+            f"(headers: {_quote_list(headers)})",
         )
     warnings.extend(match.warnings)
 
@@ -209,7 +216,7 @@ def _parse(text: str, delimiter: str, name: str, max_nonblank: int) -> list[_Rec
         for cells in reader:
             if cells == [_EOF_SENTINEL]:
                 return records
-            record = _Record(line=start, cells=cells)
+            record = _record(start, cells)
             records.append(record)
             start = reader.line_num + 1
             if not record.blank:

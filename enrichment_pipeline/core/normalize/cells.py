@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 # Excel's way of forcing text ("keep the leading zero"): ="00123".
 _EXCEL_TEXT = re.compile(r'^=\s*"(.*)"$', re.DOTALL)
@@ -41,9 +42,18 @@ def is_missing(value: object) -> bool:
 def clean_cell(value: object) -> str:
     """Text of a cell with whitespace collapsed, invisible characters removed and Excel's
     `="..."` text wrapper unwrapped; "" for a missing value."""
+    if isinstance(value, str):
+        return _clean_text(value)
     if is_missing(value):
         return ""
-    text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE)
+    return _clean_text(str(value))
+
+
+# Every field of a row is cleaned several times on its way through the normalisers; caching the
+# pure text step makes the repeats free.
+@lru_cache(maxsize=131_072)
+def _clean_text(value: str) -> str:
+    text = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
     text = _SPACES.sub(" ", text).strip()
     wrapped = _EXCEL_TEXT.match(text)
     if wrapped and '"' not in wrapped.group(1).replace('""', ""):

@@ -42,9 +42,10 @@ def normalize_company_name(name: str) -> str:
     """
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    parts = _DBA.split(text, maxsplit=1)
-    if len(parts) == 2 and _NON_WORD.sub("", parts[0]) and _NON_WORD.sub("", parts[1]):
-        text = parts[1]
+    parts = _DBA.split(text)
+    # The last trade name wins; only split when there is a name on both sides of "dba".
+    if len(parts) > 1 and _NON_WORD.sub("", parts[0]) and _NON_WORD.sub("", parts[-1]):
+        text = parts[-1]
     text = _APOSTROPHES.sub("", text)
     text = _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _AMPERSAND.sub(" and ", text)

@@ -16,6 +16,7 @@ VALID_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 REJECTED_COLUMNS: tuple[str, ...] = ("row_number", "reason", "fields")
 
+MAX_NAME_LENGTH = 200
 E164_PATTERN = r"^\+[1-9]\d{6,14}$"
 WEBSITE_PATTERN = r"^https?://[a-z0-9.\-]+(?::\d+)?/\S*$"
 
@@ -28,7 +29,8 @@ class ValidRecords(pa.DataFrameModel):
 
     row_number: Series[int] = pa.Field(gt=0, unique=True)
     company_key: Series[str] = pa.Field(str_matches=KEY_PATTERN)
-    name: Series[str] = pa.Field(str_length={"min_value": 1})
+    # Longer than any real business name: a merged or swallowed cell, not a name.
+    name: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": MAX_NAME_LENGTH})
     name_normalized: Series[str] = pa.Field(str_length={"min_value": 1})
     street: Series[str] = pa.Field(nullable=True)
     city: Series[str] = pa.Field(nullable=True)

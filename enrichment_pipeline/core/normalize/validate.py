@@ -17,7 +17,12 @@ from enrichment_pipeline.core.normalize.cells import clean_cell, hyperlink_parts
 from enrichment_pipeline.core.normalize.keys import company_key
 from enrichment_pipeline.core.normalize.names import display_name, normalize_company_name
 from enrichment_pipeline.core.normalize.phones import to_e164
-from enrichment_pipeline.core.normalize.schema import REJECTED_COLUMNS, VALID_COLUMNS, ValidRecords
+from enrichment_pipeline.core.normalize.schema import (
+    MAX_NAME_LENGTH,
+    REJECTED_COLUMNS,
+    VALID_COLUMNS,
+    ValidRecords,
+)
 from enrichment_pipeline.core.normalize.websites import canonical_website
 
 _INPUT_FIELDS = ("name", "address", "city", "state", "zip", "phone", "website")
@@ -174,7 +179,7 @@ def _rejection_reasons(candidates: pd.DataFrame, region: str) -> dict[int, str]:
     failures: dict[int, list[tuple[str, str]]] = {}
     for index, column, check in zip(cases["index"], cases["column"], cases["check"], strict=True):
         failures.setdefault(int(index), []).append((str(column), str(check)))
-    records = candidates.to_dict(orient="index")
+    records = candidates.loc[sorted(failures)].to_dict(orient="index")
     return {index: _reason(records[index], checks, region) for index, checks in failures.items()}
 
 
@@ -195,6 +200,16 @@ def _check_name(check: str) -> str:
 def _quote(value: object) -> str:
     text = "" if is_missing(value) else str(value)
     return "'" + (text if len(text) <= 60 else text[:59] + "…") + "'"
+
+
+def _bad_length(row: _Row) -> str:
+    name = row.get("name")
+    if not isinstance(name, str) or not name:
+        return "missing business name"
+    return (
+        f"business name is {len(name):,} characters long (at most {MAX_NAME_LENGTH}): "
+        f"{_quote(name)} looks like a merged or broken cell"
+    )
 
 
 def _unidentifiable(row: _Row, region: str) -> str:
@@ -219,7 +234,7 @@ def _unidentifiable(row: _Row, region: str) -> str:
 
 _REASONS: tuple[tuple[tuple[str, str], Callable[[_Row, str], str]], ...] = (
     (("name", "not_nullable"), lambda row, _: "missing business name"),
-    (("name", "str_length"), lambda row, _: "missing business name"),
+    (("name", "str_length"), lambda row, _: _bad_length(row)),
     (
         ("name", "not_formula"),
         lambda row, _: f"business name {_quote(row['name'])} is a spreadsheet formula, not a name",

@@ -543,7 +543,7 @@ class Fetcher:
 
     async def _read(self, response: httpx.Response, purpose: str, cap: int) -> _Exchange:
         status = response.status_code
-        headers = response.headers
+        headers = _headers_of_interest(response)
         content_type = headers.get("content-type")
         if status in _REDIRECTS:
             location = headers.get("location")
@@ -567,7 +567,12 @@ class Fetcher:
                 retry_after=_retry_after(headers.get("retry-after")),
             )
             if purpose in (_JSON, _RESOURCE):  # error bodies explain themselves; keep some
-                body = await self._read_body(response, min(cap, 65_536), truncate=True)
+                body = await self._read_body(
+                    response,
+                    min(cap, 65_536),
+                    truncate=True,
+                    encoding=headers.get("content-encoding"),
+                )
                 if isinstance(body, bytes):
                     exchange.body = body
             return exchange
@@ -584,7 +589,7 @@ class Fetcher:
                     error=f"content type {content_type.split(';')[0]} is not HTML",
                 )
             declared = headers.get("content-length")
-            encoding = headers.get("content-encoding", "identity").lower()
+            encoding = (headers.get("content-encoding") or "identity").lower()
             if (
                 declared
                 and declared.isdigit()
@@ -597,7 +602,9 @@ class Fetcher:
                     error_kind=kinds.TOO_LARGE,
                     error=f"Content-Length {declared} exceeds the {cap}-byte cap",
                 )
-        body = await self._read_body(response, cap, truncate=purpose == _ROBOTS)
+        body = await self._read_body(
+            response, cap, truncate=purpose == _ROBOTS, encoding=headers.get("content-encoding")
+        )
         if isinstance(body, _Exchange):
             body.status = status
             body.content_type = content_type
@@ -611,10 +618,15 @@ class Fetcher:
         return _Exchange(status=status, body=body, content_type=content_type)
 
     async def _read_body(
-        self, response: httpx.Response, cap: int, *, truncate: bool
+        self,
+        response: httpx.Response,
+        cap: int,
+        *,
+        truncate: bool,
+        encoding: str | None = None,
     ) -> bytes | _Exchange:
         try:
-            decoder = BodyDecoder(response.headers.get("content-encoding"), cap)
+            decoder = BodyDecoder(encoding, cap)
         except UnsupportedEncodingError as exc:
             return _Exchange(error_kind=kinds.NOT_HTML, error=str(exc))
         parts: list[bytes] = []
@@ -681,6 +693,21 @@ class _RefuseCookies(http.cookiejar.DefaultCookiePolicy):
 
     def return_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
         return False
+
+
+_WANTED_HEADERS = frozenset(
+    {b"content-type", b"location", b"retry-after", b"content-length", b"content-encoding"}
+)
+
+
+def _headers_of_interest(response: httpx.Response) -> dict[str, str]:
+    """The few response headers we read, in one pass (httpx header lookups scan every header)."""
+    found: dict[str, str] = {}
+    for key, value in response.headers.raw:
+        name = key.lower()
+        if name in _WANTED_HEADERS and name.decode() not in found:
+            found[name.decode()] = value.decode("latin-1")
+    return found
 
 
 def _retry_after(value: str | None) -> float | None:

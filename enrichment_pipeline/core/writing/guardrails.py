@@ -21,7 +21,7 @@ from functools import lru_cache
 import phonenumbers
 import tldextract
 
-from enrichment_pipeline.core.writing.facts import EmailFacts, website_host
+from enrichment_pipeline.core.writing.facts import EmailFacts, short_company_name, website_host
 from enrichment_pipeline.core.writing.result import EMAIL_FIELDS
 from enrichment_pipeline.core.writing.sanitize import EMAIL_RE, URL_RE, looks_like_injection
 from enrichment_pipeline.core.writing.sender import SenderProfile
@@ -95,6 +95,9 @@ class GroundingContext:
     footer: str
     postal_address: str
     opt_out: str
+    # The business's, city's and person's names as written: a name such as "Cars.com Auto" or
+    # "St.Augustine" must not read as a link when the email says it.
+    own_names: tuple[str, ...] = ()
 
 
 def grounding_context(facts: EmailFacts, profile: SenderProfile) -> GroundingContext:
@@ -136,6 +139,22 @@ def grounding_context(facts: EmailFacts, profile: SenderProfile) -> GroundingCon
         footer=profile.footer(),
         postal_address=profile.postal_address.strip(),
         opt_out=profile.opt_out.strip(),
+        own_names=tuple(
+            sorted(
+                {
+                    n
+                    for n in (
+                        facts.company_name,
+                        short_company_name(facts.company_name),
+                        facts.city,
+                        facts.person_name,
+                    )
+                    if n
+                },
+                key=len,
+                reverse=True,
+            )
+        ),
     )
 
 
@@ -229,7 +248,12 @@ def _grounding_issues(text: str, context: GroundingContext) -> Iterable[str]:
     if looks_like_injection(text):
         yield "contains instruction-like text"
     scrubbed = text
-    for match in EMAIL_RE.finditer(text):
+    for name in context.own_names:
+        # Only names that read like a domain need this; never inside a URL or an address.
+        if "." in name and len(name) >= 4:
+            pattern = rf"(?<![\w/@.:]){re.escape(name)}(?![\w/@])"
+            scrubbed = re.sub(pattern, " ", scrubbed, flags=re.IGNORECASE)
+    for match in EMAIL_RE.finditer(scrubbed):
         address = match.group(0).casefold().rstrip(".")
         if address not in context.emails:
             yield f"e-mail address not allowed: {match.group(0)}"

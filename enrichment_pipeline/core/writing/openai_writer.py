@@ -15,7 +15,7 @@ import json
 import logging
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import openai
 from openai import AsyncOpenAI
@@ -68,7 +68,6 @@ class WriterStats:
     repairs: int = 0
     response_format: str = ""
     fatal_error: str | None = None
-    fallback_reasons: list[str] = field(default_factory=list)
 
 
 class OpenAIWriter:

@@ -1,7 +1,6 @@
 """Stage 4: write a personalised cold email per business."""
 
 import json
-from collections import Counter
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from enrichment_pipeline.core.writing import (
     LlmCache,
     build_facts,
     load_sender_profile,
+    summarize_emails,
     write_emails,
 )
 from enrichment_pipeline.defs.assets.common import (
@@ -88,9 +88,21 @@ def generated_emails(
     profile_path = Path(writer.sender_profile) if writer.sender_profile else paths.sender_profile
     profile = load_sender_profile(profile_path if profile_path.exists() else None)
     config = writer.writer_config()
+    if profile.is_default:
+        context.log.warning(
+            f"no sender profile at {profile_path}: emails use the placeholder sender "
+            "'Example Outreach Co'. Copy data/sender_profile.example.toml there before sending."
+        )
     progress = progress_logger(context, "generated_emails", len(facts))
+    done = 0
+
+    def advance(step: int) -> None:  # the writer reports increments
+        nonlocal done
+        done += step
+        progress(done)
+
     emails = write_emails(
-        facts, config=config, profile=profile, cache=LlmCache(paths.cache_db), progress=progress
+        facts, config=config, profile=profile, cache=LlmCache(paths.cache_db), progress=advance
     )
     now = naive_utc(datetime.now(UTC))
     rows = []
@@ -99,26 +111,25 @@ def generated_emails(
         row.update(record_id=record_id, company_key=company_key, generated_at=now)
         rows.append(row)
     frame = frame_from(rows, [c for c in GENERATED_EMAILS.column_names if c != "upload_id"])
-    writers = Counter(e.writer for e in emails)
-    fallbacks = Counter(e.fallback_reason for e in emails if e.fallback_reason)
-    calls = sum(1 for e in emails if e.writer != "template" and not e.cached)
-    tokens_in = sum(e.tokens_in for e in emails)
-    tokens_out = sum(e.tokens_out for e in emails)
-    cost = sum(e.cost_usd for e in emails)
+    totals = summarize_emails(emails)
     return dg.Output(
         frame,
         metadata={
             "emails": len(emails),
-            "by_writer": counts_table(sorted(writers.items()), ("writer", "emails")),
-            "fallbacks": sum(fallbacks.values()),
-            "fallback_reasons": counts_table(fallbacks.most_common(10), ("reason", "emails")),
-            "model_calls": calls,
-            "cached_answers": sum(1 for e in emails if e.cached),
-            "tokens_in": tokens_in,
-            "tokens_out": tokens_out,
-            "cost_usd": round(cost, 6),
-            "cost_per_record_usd": round(cost / len(emails), 8) if emails else 0.0,
-            "model": config.model if config.provider != "template" else "template",
+            "by_writer": counts_table(sorted(totals["writers"].items()), ("writer", "emails")),
+            "fallbacks": sum(totals["fallback_reasons"].values()),
+            "fallback_reasons": counts_table(
+                sorted(totals["fallback_reasons"].items(), key=lambda kv: -kv[1]),
+                ("reason", "emails"),
+            ),
+            "model_calls": totals["model_calls"],
+            "cached_answers": totals["cache_hits"],
+            "tokens_in": totals["tokens_in"],
+            "tokens_out": totals["tokens_out"],
+            "cost_usd": totals["cost_usd"],
+            "cost_per_record_usd": totals["cost_per_record_usd"],
+            "cost_per_10k_usd": totals["cost_per_10k_usd"],
+            "writer_config": config.describe(),
             "preview": preview(frame, ["record_id", "subject_1", "icebreaker", "writer"]),
             "duration_s": timer.seconds,
         },

@@ -68,7 +68,7 @@ def test_extract_prints_the_design_shape(tmp_path: Path) -> None:
     page = tmp_path / "contact.html"
     page.write_text(
         "<html><body><a href='mailto:sales@sunshineford.com'>Email us</a>"
-        "<a href='tel:+13525550101'>(352) 555-0101</a>"
+        "<a href='tel:+13526223112'>(352) 622-3112</a>"
         "<a href='https://www.facebook.com/sunshineford'>Facebook</a></body></html>"
     )
     done = _run(
@@ -78,7 +78,7 @@ def test_extract_prints_the_design_shape(tmp_path: Path) -> None:
     data = json.loads(done.stdout)
     assert set(data) == {"emails", "phones", "socials", "people"}
     assert data["emails"] == ["sales@sunshineford.com"]
-    assert data["phones"] == ["+13525550101"]
+    assert data["phones"] == ["+13526223112"]
     assert set(data["socials"]) == {
         "facebook",
         "instagram",

@@ -18,6 +18,7 @@ from enrichment_pipeline.core.writing import (
     WriterStats,
     build_facts,
     build_messages,
+    cache_key,
     check_email,
     write_emails,
     write_template,
@@ -319,3 +320,19 @@ def test_no_api_key_without_base_url_falls_back_without_calling() -> None:
     (email,) = write_emails(BUSINESSES[:1], config=config, profile=PROFILE)
     assert email.writer == "template_fallback" and "no API key" in (email.fallback_reason or "")
     assert email.calls == 0
+
+
+def test_write_emails_works_from_inside_a_running_event_loop(tmp_path: Path) -> None:
+    import asyncio
+
+    cache = LlmCache(tmp_path / "c.sqlite3")
+
+    async def caller() -> list[object]:
+        return write_emails(BUSINESSES[:2], config=config, profile=PROFILE, cache=cache)
+
+    with FaultServer(good) as server:
+        config = config_for(server)
+        emails = asyncio.run(caller())
+        assert [e.writer for e in emails] == ["openai", "openai"]  # type: ignore[attr-defined]
+        assert len(cache.get_many(cache_key(f, model=config.model, profile=PROFILE)
+                                  for f in BUSINESSES[:2])) == 2  # fmt: skip

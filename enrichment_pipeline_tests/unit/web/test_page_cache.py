@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -78,11 +81,15 @@ def test_robots_entries(tmp_path: Path) -> None:
         assert cache.get_robots("https://b.example:443", 86_400) is None
 
 
-def test_prune_drops_old_pages(tmp_path: Path) -> None:
+def test_stale_listing_and_prune(tmp_path: Path) -> None:
     with PageCache(tmp_path / "c.sqlite3") as cache:
+        cache.put(page("https://older.example/", age_s=20_000))
         cache.put(page("https://old.example/", age_s=10_000))
+        cache.put(page("https://old-error.example/", kind="http_5xx", age_s=10_000))
         cache.put(page("https://new.example/"))
-        assert cache.prune(3600) == 1
+        assert cache.stale_urls(3600) == ["https://older.example/", "https://old.example/"]
+        assert cache.stale_urls(3600, limit=1) == ["https://older.example/"]
+        assert cache.prune(3600) == 3
         assert len(cache) == 1
 
 
@@ -126,3 +133,29 @@ def test_a_sigkilled_writer_keeps_what_it_committed(tmp_path: Path) -> None:
             assert hit is not None and hit.text == f"<p>page {i}</p>"
         # Whatever of the last batch made it is intact; the table is readable.
         assert 200 <= len(cache) <= 300
+
+
+def test_put_applies_backpressure_when_the_writer_is_stuck(tmp_path: Path) -> None:
+    text = "<p>" + base64.b64encode(os.urandom(9_000)).decode() + "</p>"  # barely compressible
+    path = tmp_path / "c.sqlite3"
+    with PageCache(path, max_pending_bytes=30_000) as cache:
+        blocker = sqlite3.connect(path, isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")  # another process holding the write lock
+        done = threading.Event()
+
+        def producer() -> None:
+            for i in range(20):
+                cache.put(page(f"https://p{i}.example/", text))
+            done.set()
+
+        thread = threading.Thread(target=producer)
+        thread.start()
+        time.sleep(1.0)
+        assert not done.is_set()  # put() is waiting instead of growing the queue
+        assert 30_000 < cache._pending_bytes <= 30_000 + len(text) + 200
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        assert done.wait(30)
+        thread.join()
+        cache.flush()
+        assert len(cache) == 20
