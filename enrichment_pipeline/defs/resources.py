@@ -77,14 +77,32 @@ class WebResource(dg.ConfigurableResource):
 
 
 class SearchResource(dg.ConfigurableResource):
-    """Search providers for website discovery; each one is optional."""
+    """Website discovery: search providers (each optional) and how sure a match must be."""
 
     searxng_url: str | None = Field(default=None, description="SEARXNG_URL: SearXNG instance.")
     brave_api_key: str | None = Field(default=None, description="BRAVE_API_KEY.")
     google_api_key: str | None = Field(default=None, description="GOOGLE_API_KEY.")
     google_cse_id: str | None = Field(default=None, description="GOOGLE_CSE_ID.")
+    brave_min_interval_s: float = Field(
+        default=1.0, description="Seconds between Brave calls (free plan: 1 query per second)."
+    )
     accept_threshold: float = Field(default=0.6, description="Minimum confidence to accept a site.")
     match_ttl_days: float = Field(default=30, description="Reuse a business's match this long.")
+    guess_domains: bool = Field(
+        default=True, description="Try domains built from the name when search finds nothing."
+    )
+
+    def providers(self):  # -> list[core.discovery.SearchProvider]
+        """The configured providers (raises ValueError for a half-configured one)."""
+        from enrichment_pipeline.core.discovery import providers_from_settings
+
+        return providers_from_settings(
+            self.searxng_url,
+            self.brave_api_key,
+            self.google_api_key,
+            self.google_cse_id,
+            brave_min_interval_s=self.brave_min_interval_s,
+        )
 
 
 class WriterResource(dg.ConfigurableResource):
