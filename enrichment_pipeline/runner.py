@@ -51,6 +51,16 @@ def _progress_bars() -> Iterator[None]:
         yield
 
 
+def _root_cause(error: Any) -> str:
+    """The innermost error's message: "Exceeded max_retries" says nothing about the cause."""
+    message = "unknown error"
+    while error is not None:
+        if not error.cls_name.startswith("RetryRequested"):
+            message = error.message.strip()
+        error = error.cause
+    return message
+
+
 def _failure(result: dg.ExecuteInProcessResult) -> tuple[str, bool]:
     """The first failure's one-line reason, and whether the file itself was the problem."""
     for event in result.all_events:
@@ -61,7 +71,7 @@ def _failure(result: dg.ExecuteInProcessResult) -> tuple[str, bool]:
         if data.user_failure_data is not None and data.user_failure_data.description:
             message = data.user_failure_data.description
         else:
-            message = data.error.message.strip() if data.error else "unknown error"
+            message = _root_cause(data.error)
         return f"{step}: {message.splitlines()[0]}", step == "raw_upload"
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":

@@ -9,6 +9,11 @@ from pydantic import Field
 from enrichment_pipeline.core.paths import DataPaths, data_paths
 
 
+def misconfigured(what: str, err: Exception) -> dg.Failure:
+    """A settings mistake fails the step once, with the reason; retrying cannot fix it."""
+    return dg.Failure(description=f"{what}: {err}", allow_retries=False)
+
+
 class PipelineSettings(dg.ConfigurableResource):
     """Where data lives and how uploads are read and validated."""
 
@@ -60,9 +65,14 @@ class WebResource(dg.ConfigurableResource):
     def fetch_config(self):  # -> core.web.FetchConfig (imported lazily: playwright is heavy)
         from enrichment_pipeline.core.web import FetchConfig, load_host_map
 
-        host_map = (
-            load_host_map({"ENRICH_HOST_MAP": self.host_map_file}) if self.host_map_file else None
-        )
+        try:
+            host_map = (
+                load_host_map({"ENRICH_HOST_MAP": self.host_map_file})
+                if self.host_map_file
+                else None
+            )
+        except ValueError as err:
+            raise misconfigured("web settings", err) from err
         overrides: dict[str, object] = {
             "concurrency": self.concurrency,
             "per_host": self.per_host,
@@ -73,7 +83,10 @@ class WebResource(dg.ConfigurableResource):
         }
         if self.user_agent:
             overrides["user_agent"] = self.user_agent
-        return FetchConfig(**overrides)  # type: ignore[arg-type]
+        try:
+            return FetchConfig(**overrides)  # type: ignore[arg-type]
+        except ValueError as err:
+            raise misconfigured("web settings", err) from err
 
 
 class SearchResource(dg.ConfigurableResource):
@@ -127,4 +140,7 @@ class WriterResource(dg.ConfigurableResource):
             env["LLM_API_KEY"] = self.api_key
         if self.model:
             env["LLM_MODEL"] = self.model
-        return WriterConfig.from_env(env, concurrency=self.concurrency)
+        try:
+            return WriterConfig.from_env(env, concurrency=self.concurrency)
+        except ValueError as err:  # WriterConfigError: names the variable and the fix
+            raise misconfigured("writer settings", err) from err
