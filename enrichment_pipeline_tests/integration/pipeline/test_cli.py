@@ -95,3 +95,17 @@ def test_extract_prints_the_design_shape(tmp_path: Path) -> None:
         "tiktok",
     }
     assert data["socials"]["facebook"] == ["https://www.facebook.com/sunshineford"]
+
+
+def test_a_settings_mistake_fails_once_with_the_reason(tmp_path: Path, fixture_web) -> None:
+    source = write_csv(tmp_path / "leads.csv", fixture_web.generated[:2])
+    env = {
+        "ENRICH_DATA_DIR": str(tmp_path / "data"),
+        "ENRICH_HOST_MAP": str(tmp_path / "missing-hosts.json"),
+        "DAGSTER_HOME": "",
+    }
+    done = _run(["run", str(source), "--quiet"], env, tmp_path)
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert "website_matches" in line and "ENRICH_HOST_MAP" in line and "missing-hosts.json" in line
+    assert "max_retries" not in line
