@@ -60,3 +60,6 @@ def test_refresh_requests_uploads_matched_longer_ago_than_the_ttl(tmp_path: Path
         later = refresh(_context(instance, data_dir, now + timedelta(days=31)))
         assert sorted(r.partition_key for r in later) == ["a-1", "b-2"]
         assert all(r.run_key.startswith(f"refresh:{r.partition_key}:") for r in later)
+        ops = later[0].run_config["ops"]
+        assert ops["website_matches"]["config"]["max_age_days"] == 30
+        assert ops["scraped_contacts"]["config"]["max_age_days"] == 30

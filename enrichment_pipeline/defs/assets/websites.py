@@ -12,6 +12,7 @@ from enrichment_pipeline.core.web import Fetcher, PageCache
 from enrichment_pipeline.core.web.config import origin_of
 from enrichment_pipeline.defs.assets.common import (
     NETWORK_RETRY,
+    FreshnessConfig,
     frame_from,
     naive_utc,
     none_if_missing,
@@ -53,6 +54,7 @@ def _inputs(records: pd.DataFrame) -> list[MatchInput]:
 )
 def website_matches(
     context: dg.AssetExecutionContext,
+    config: FreshnessConfig,
     settings: PipelineSettings,
     web: WebResource,
     search: SearchResource,
@@ -68,9 +70,9 @@ def website_matches(
     timer = Timer()
     records = _inputs(unique_records(validated_records))
     paths = settings.paths()
-    config = MatchConfig(
+    match_config = MatchConfig(
         accept_threshold=search.accept_threshold,
-        cache_ttl_s=search.match_ttl_days * 86_400,
+        cache_ttl_s=config.ttl_s(search.match_ttl_days * 86_400),
         record_concurrency=web.record_concurrency,
         region=settings.region,
         use_guessing=search.guess_domains,
@@ -80,6 +82,7 @@ def website_matches(
     except ValueError as err:  # a half-configured provider: say which, do not retry
         raise dg.Failure(description=f"search providers: {err}", allow_retries=False) from err
     fetch_config = web.fetch_config()
+    fetch_config = fetch_config.replace(cache_ttl_s=config.ttl_s(fetch_config.cache_ttl_s))
     if search.searxng_url:
         # A self-hosted SearXNG usually lives on a private address the SSRF guard refuses;
         # the operator configured it, so its API (never page fetches) may reach it.
@@ -87,12 +90,12 @@ def website_matches(
     progress = progress_logger(context, "website_matches", len(records))
 
     async def run():
-        with MatchCache(paths.cache_db, ttl_s=config.cache_ttl_s) as cache:
+        with MatchCache(paths.cache_db, ttl_s=match_config.cache_ttl_s) as cache:
             async with Fetcher(fetch_config, PageCache(paths.cache_db)) as fetcher:
                 found = await find_websites(
                     records,
                     fetcher=fetcher,
-                    config=config,
+                    config=match_config,
                     providers=providers,
                     cache=cache,
                     progress=progress,
