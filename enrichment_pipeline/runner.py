@@ -51,6 +51,16 @@ def _progress_bars() -> Iterator[None]:
         yield
 
 
+def _root_cause(error: Any) -> str:
+    """The innermost error's message: "Exceeded max_retries" says nothing about the cause."""
+    message = "unknown error"
+    while error is not None:
+        if not error.cls_name.startswith("RetryRequested"):
+            message = error.message.strip()
+        error = error.cause
+    return message
+
+
 def _failure(result: dg.ExecuteInProcessResult) -> tuple[str, bool]:
     """The first failure's one-line reason, and whether the file itself was the problem."""
     for event in result.all_events:
@@ -61,7 +71,7 @@ def _failure(result: dg.ExecuteInProcessResult) -> tuple[str, bool]:
         if data.user_failure_data is not None and data.user_failure_data.description:
             message = data.user_failure_data.description
         else:
-            message = data.error.message.strip() if data.error else "unknown error"
+            message = _root_cause(data.error)
         return f"{step}: {message.splitlines()[0]}", step == "raw_upload"
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
@@ -70,6 +80,15 @@ def _failure(result: dg.ExecuteInProcessResult) -> tuple[str, bool]:
                 asset = evaluation.asset_key.to_user_string()
                 return f"check {evaluation.check_name} failed on {asset}", False
     return "the run did not finish", False
+
+
+def _instance() -> dg.DagsterInstance:
+    """The instance named by DAGSTER_HOME (created if missing), else an in-memory one."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return dg.DagsterInstance.ephemeral()
+    Path(home).mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.get()
 
 
 def run_file(
@@ -87,11 +106,7 @@ def run_file(
     key = upload_partition_key(path)
     archive_upload(paths, key, path, move=False)
     if instance is None:
-        instance = (
-            dg.DagsterInstance.get()
-            if os.environ.get("DAGSTER_HOME")
-            else dg.DagsterInstance.ephemeral()
-        )
+        instance = _instance()
     if not instance.has_dynamic_partition(uploads_partitions.name, key):
         instance.add_dynamic_partitions(uploads_partitions.name, [key])
     ops: dict[str, Any] = {"raw_upload": {"config": {"source_path": str(path)}}}

@@ -26,7 +26,7 @@ from enrichment_pipeline.defs.assets.common import (
 )
 from enrichment_pipeline.defs.metadata import Timer, counts_table, preview
 from enrichment_pipeline.defs.partitions import uploads_partitions
-from enrichment_pipeline.defs.resources import PipelineSettings, WriterResource
+from enrichment_pipeline.defs.resources import PipelineSettings, WriterResource, misconfigured
 from enrichment_pipeline.defs.schemas import column_schema
 
 _JSON_FIELDS = ("emails", "phones", "socials", "people", "facts", "pages", "sources")
@@ -86,7 +86,10 @@ def generated_emails(
 
     paths = settings.paths()
     profile_path = Path(writer.sender_profile) if writer.sender_profile else paths.sender_profile
-    profile = load_sender_profile(profile_path if profile_path.exists() else None)
+    try:
+        profile = load_sender_profile(profile_path if profile_path.exists() else None)
+    except ValueError as err:  # SenderProfileError: the bad key and what to write instead
+        raise misconfigured(f"sender profile {profile_path}", err) from err
     config = writer.writer_config()
     if profile.is_default:
         context.log.warning(
