@@ -41,6 +41,16 @@ def counts_table(counts: Iterable[tuple[str, int]], header: tuple[str, str]) -> 
     return dg.MetadataValue.md("\n".join(lines))
 
 
+def funnel_table(steps: Sequence[tuple[str, int]]) -> dg.MetadataValue:
+    """The funnel as Markdown: each step's rows, share of the first step, and a bar."""
+    total = steps[0][1] if steps else 0
+    lines = ["| step | rows | of your file | |", "|---|---|---|---|"]
+    for label, count in steps:
+        share = count / total if total else 0.0
+        lines.append(f"| {_cell(label)} | {count} | {share:.0%} | {'█' * round(20 * share)} |")
+    return dg.MetadataValue.md("\n".join(lines))
+
+
 def histogram(
     values: Iterable[float], bins: int = 10, lo: float = 0.0, hi: float = 1.0
 ) -> dg.MetadataValue:

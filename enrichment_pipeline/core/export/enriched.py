@@ -55,6 +55,8 @@ class ExportSummary:
     status_counts: dict[str, int]
     rows_with_email: int
     columns: list[str]
+    rows_with_website: int = 0  # rows with a verified website (repeats of a business included)
+    rows_ready: int = 0  # rows with an address and a written email: what a mail merge sends
 
 
 def _clean(value: Any) -> Any:
@@ -327,4 +329,6 @@ def write_outputs(
         status_counts=counts,
         rows_with_email=sum(1 for r in rows if r.get("primary_email")),
         columns=columns,
+        rows_with_website=sum(1 for r in rows if r.get("website")),
+        rows_ready=sum(1 for r in rows if r.get("primary_email") and r.get("email_body")),
     )

@@ -10,8 +10,11 @@ import dagster as dg
 import pandas as pd
 
 from enrichment_pipeline.core.tables import GENERATED_EMAILS
+from enrichment_pipeline.core.troubleshooting import PROFILE_FIX, WRITER_FIX
 from enrichment_pipeline.core.writing import (
     LlmCache,
+    SenderProfileError,
+    WriterConfigError,
     build_facts,
     load_sender_profile,
     summarize_emails,
@@ -59,13 +62,16 @@ def generated_emails(
     website_matches: pd.DataFrame,
     scraped_contacts: pd.DataFrame,
 ) -> dg.Output[pd.DataFrame]:
-    """Three subject lines, an icebreaker, a hot button and a body per business.
+    """A personalised cold email per business: three subject lines, an icebreaker, the pain
+    point to lead with ("hot button") and the body.
 
-    Grounded only in facts we found (name, city, website, decision maker, short snippets from
-    the site). The default writer is offline templates; with LLM_PROVIDER=openai any
-    OpenAI-compatible model writes, one call per business, and answers that invent facts or
-    break the rules fall back to the template with the reason recorded. Unchanged businesses
-    are answered from the cache: no repeated calls or cost.
+    Written only from facts actually found (name, city, website, decision maker, short quotes
+    from the site), never invented. By default an offline template writes them (free). With
+    LLM_PROVIDER=openai, any OpenAI-compatible model writes one email per business in one call;
+    an answer that invents facts or breaks the rules is replaced by the template and the reason
+    recorded (see the fallback_rate check). The sender (you, your offer, signature, postal
+    address, opt-out line) comes from `sender_profile.toml`. Tokens and cost are shown below;
+    businesses already written for earlier are answered from a cache at no cost.
     """
     timer = Timer()
     records = unique_records(validated_records)
@@ -86,8 +92,18 @@ def generated_emails(
 
     paths = settings.paths()
     profile_path = Path(writer.sender_profile) if writer.sender_profile else paths.sender_profile
-    profile = load_sender_profile(profile_path if profile_path.exists() else None)
-    config = writer.writer_config()
+    # A configuration mistake is not retried (retrying cannot fix it) and says how to fix it.
+    try:
+        profile = load_sender_profile(profile_path if profile_path.exists() else None)
+    except SenderProfileError as err:
+        raise dg.Failure(
+            description=f"sender profile {profile_path}: {err} (fix: {PROFILE_FIX})",
+            allow_retries=False,
+        ) from err
+    try:
+        config = writer.writer_config()
+    except WriterConfigError as err:
+        raise dg.Failure(description=f"{err} (fix: {WRITER_FIX})", allow_retries=False) from err
     if profile.is_default:
         context.log.warning(
             f"no sender profile at {profile_path}: emails use the placeholder sender "
