@@ -213,6 +213,10 @@ def _print_summary(outcome: dict[str, Any]) -> None:
     for warning in outcome.get("warnings") or []:
         text = warning["description"] or f"check {warning['check']} did not pass"
         table.add_row("[yellow]warning[/yellow]", f"{warning['asset']}: {text}")
+    table.add_row("time", f"{outcome['seconds']} s")
+    console = Console(stderr=True)
+    console.print(table)
+    # Paths after the table, whole (soft_wrap): copy-pasteable however narrow the terminal.
     for label, key in (
         ("report", "report"),
         ("CSV", "csv"),
@@ -220,9 +224,7 @@ def _print_summary(outcome: dict[str, Any]) -> None:
         ("rejected rows", "rejected"),
     ):
         if outcome.get(key):
-            table.add_row(label, str(outcome[key]))
-    table.add_row("time", f"{outcome['seconds']} s")
-    Console(stderr=True).print(table)
+            console.print(f"[bold]{label:>13}[/bold]  {outcome[key]}", soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -183,4 +183,3 @@ def _data_dir(env: Mapping[str, str]) -> list[Problem]:
             )
         ]
     return []
-

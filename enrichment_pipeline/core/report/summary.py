@@ -29,7 +29,7 @@ CONTACT_FIELDS = (
 TOP_REASONS = 10
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _PARENS = re.compile(r"\s*\([^)]*\)")
-_URL = re.compile(r"\bhttps?://\S+")
+_URL = re.compile(r"\bhttps?://[^\s)]+")
 _SPACES = re.compile(r"\s+")
 REASON_CHARS = 90
 
@@ -107,9 +107,9 @@ def reason_key(text: str) -> str:
     "phone '12' is not a valid US number" and "phone '999' is ..." are the same cause; so are
     two robots.txt refusals that differ only in the parenthesised detail or the URL.
     """
-    text = _URL.sub("<url>", str(text))
+    text = _PARENS.sub("", str(text))
+    text = _URL.sub("<url>", text)
     text = _QUOTED.sub("'…'", text)
-    text = _PARENS.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"
 
