@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 3000
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install install-test system-deps dagster-home run test lint format bench demo reset clean
+.PHONY: install install-test system-deps dagster-home run test lint format bench demo screenshots reset clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ run: install dagster-home
 
 test: install-test system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The real pipeline, offline, on data/samples/ against a local web of fictional .example
+# businesses: websites found, contacts read and emails written in well under a minute.
+demo: install
+	$(BIN)/python -m enrichment_pipeline_tests.fixtures.demo
+
+# Re-capture the README's screenshots (headless Chromium against a real `dagster dev`).
+screenshots: install system-deps
+	$(BIN)/python -m enrichment_pipeline_tests.fixtures.screenshots
 
 lint: install
 	$(BIN)/ruff check enrichment_pipeline enrichment_pipeline_tests

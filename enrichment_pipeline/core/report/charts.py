@@ -108,7 +108,7 @@ def confidence_histogram(
 
     edges = [i / bins for i in range(bins + 1)]
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(7.0, 2.6))
+        fig = Figure(figsize=(7.0, 2.4))
         ax = fig.subplots()
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(axis="y", color=GRID, linewidth=0.8)
@@ -124,10 +124,17 @@ def confidence_histogram(
         )
         if threshold is not None:
             ax.axvline(threshold, color=INK, linestyle="--", linewidth=1)
-            ax.text(threshold, ax.get_ylim()[1], f" threshold {threshold:g}", va="top", color=INK)
+            ax.text(
+                threshold,
+                ax.get_ylim()[1],
+                f" accepted from {threshold:g}",
+                va="top",
+                color=INK,
+                fontsize=9,
+            )
         ax.set_xlim(0, 1)
         ax.set_xlabel("website confidence")
         ax.set_ylabel("businesses")
         ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.legend(frameon=False, loc="upper left")
+        ax.legend(frameon=False, loc="upper left", fontsize=9)
         return _svg(fig)

@@ -69,7 +69,7 @@ def test_numbers_and_labels_are_in_the_page() -> None:
     text = " ".join(_parse(render_report(summary, threshold=0.6)).text)
     for step in summary.funnel:
         assert step.label in text
-    assert "threshold 0.6" in text  # drawn on the histogram (SVG text stays text)
+    assert "accepted from 0.6" in text  # drawn on the histogram (SVG text stays text)
     assert "website accepted" in text
     assert "gpt-4o-mini" in text and "$0.0007" in text
     assert "Dealers Q4.csv" in text
