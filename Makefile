@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 3000
-export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 .PHONY: install install-test system-deps dagster-home run test lint format bench demo screenshots reset clean
 
@@ -45,7 +45,7 @@ dagster-home:
 	@cp -u enrichment_pipeline/deploy/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
 
 run: install dagster-home
-	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
+	DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
 test: install-test system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

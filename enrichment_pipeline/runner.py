@@ -79,6 +79,15 @@ def _warnings(result: dg.ExecuteInProcessResult) -> list[dict[str, str]]:
     return found
 
 
+def _instance() -> dg.DagsterInstance:
+    """The instance named by DAGSTER_HOME (created if missing), else an in-memory one."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return dg.DagsterInstance.ephemeral()
+    Path(home).mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.get()
+
+
 def run_file(
     path: Path,
     *,
@@ -94,11 +103,7 @@ def run_file(
     key = upload_partition_key(path)
     archive_upload(paths, key, path, move=False)
     if instance is None:
-        instance = (
-            dg.DagsterInstance.get()
-            if os.environ.get("DAGSTER_HOME")
-            else dg.DagsterInstance.ephemeral()
-        )
+        instance = _instance()
     if not instance.has_dynamic_partition(uploads_partitions.name, key):
         instance.add_dynamic_partitions(uploads_partitions.name, [key])
     ops: dict[str, Any] = {"raw_upload": {"config": {"source_path": str(path)}}}

@@ -9,6 +9,11 @@ from pydantic import Field
 from enrichment_pipeline.core.paths import DataPaths, data_paths
 
 
+def misconfigured(what: str, err: Exception) -> dg.Failure:
+    """A settings mistake fails the step once, with the reason; retrying cannot fix it."""
+    return dg.Failure(description=f"{what}: {err}", allow_retries=False)
+
+
 class PipelineSettings(dg.ConfigurableResource):
     """Where your files live and how uploads are read.
 
@@ -84,9 +89,14 @@ class WebResource(dg.ConfigurableResource):
     def fetch_config(self):  # -> core.web.FetchConfig (imported lazily: playwright is heavy)
         from enrichment_pipeline.core.web import FetchConfig, load_host_map
 
-        host_map = (
-            load_host_map({"ENRICH_HOST_MAP": self.host_map_file}) if self.host_map_file else None
-        )
+        try:
+            host_map = (
+                load_host_map({"ENRICH_HOST_MAP": self.host_map_file})
+                if self.host_map_file
+                else None
+            )
+        except ValueError as err:
+            raise misconfigured("web settings", err) from err
         overrides: dict[str, object] = {
             "concurrency": self.concurrency,
             "per_host": self.per_host,
@@ -97,16 +107,19 @@ class WebResource(dg.ConfigurableResource):
         }
         if self.user_agent:
             overrides["user_agent"] = self.user_agent
-        return FetchConfig(**overrides)  # type: ignore[arg-type]
+        try:
+            return FetchConfig(**overrides)  # type: ignore[arg-type]
+        except ValueError as err:
+            raise misconfigured("web settings", err) from err
 
 
 class SearchResource(dg.ConfigurableResource):
     """Search engines that find websites missing from your file; each one is optional.
 
-    Without any, websites come from your file's website column (and guessed domain names), each
-    verified against the business's phone, address and name. `accept_threshold` is how sure the
-    pipeline must be (0-1) before it uses a website; below it the business is `not_found` or
-    `ambiguous`, with the best candidate kept for review.
+    Without any, websites come from your file's website column and from domain names guessed
+    from the business name, each verified against the business's phone, address and name.
+    `accept_threshold` is how sure the pipeline must be (0-1) before it uses a website; below it
+    the business is `not_found` or `ambiguous`, with the best candidate kept for review.
     """
 
     searxng_url: str | None = Field(
@@ -121,12 +134,30 @@ class SearchResource(dg.ConfigurableResource):
     google_cse_id: str | None = Field(
         default=None, description="GOOGLE_CSE_ID: the search engine id that goes with the key."
     )
+    brave_min_interval_s: float = Field(
+        default=1.0, description="Seconds between Brave calls (free plan: 1 query per second)."
+    )
     accept_threshold: float = Field(
         default=0.6, description="How sure (0-1) the pipeline must be before it uses a website."
     )
     match_ttl_days: float = Field(
         default=30, description="Days a business's verified website is reused by later uploads."
     )
+    guess_domains: bool = Field(
+        default=True, description="Try domains built from the name when search finds nothing."
+    )
+
+    def providers(self):  # -> list[core.discovery.SearchProvider]
+        """The configured providers (raises ValueError for a half-configured one)."""
+        from enrichment_pipeline.core.discovery import providers_from_settings
+
+        return providers_from_settings(
+            self.searxng_url,
+            self.brave_api_key,
+            self.google_api_key,
+            self.google_cse_id,
+            brave_min_interval_s=self.brave_min_interval_s,
+        )
 
 
 class WriterResource(dg.ConfigurableResource):
@@ -160,4 +191,7 @@ class WriterResource(dg.ConfigurableResource):
             env["LLM_API_KEY"] = self.api_key
         if self.model:
             env["LLM_MODEL"] = self.model
-        return WriterConfig.from_env(env, concurrency=self.concurrency)
+        try:
+            return WriterConfig.from_env(env, concurrency=self.concurrency)
+        except ValueError as err:  # WriterConfigError: names the variable and the fix
+            raise misconfigured("writer settings", err) from err

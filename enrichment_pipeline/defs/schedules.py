@@ -134,10 +134,15 @@ def refresh(context: dg.ScheduleEvaluationContext, settings: PipelineSettings):
         return dg.SkipReason("no upload is older than the refresh TTL")
     day = now.strftime("%Y-%m-%d")
     paths = settings.paths()
+    # "Stale" must mean the same for the caches as for this schedule: pages and matches older
+    # than the refresh TTL are fetched again even when the cache TTLs are longer.
+    fresh = {"config": {"max_age_days": refresh_ttl().total_seconds() / 86_400}}
+    run_config = {"ops": {"website_matches": fresh, "scraped_contacts": fresh}}
     return [
         dg.RunRequest(
             partition_key=key,
             run_key=f"refresh:{key}:{day}",
+            run_config=run_config,
             tags={TRIGGER_TAG: "refresh", **_source_tag(find_archived(paths, key))},
         )
         for key in due

@@ -351,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--runners", default=",".join(DEFAULT_RUNNERS))
+    parser.add_argument("--out", default=str(OUT / "bench_fetcher.json"), help="JSON result file")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--runner", help=argparse.SUPPRESS)
     parser.add_argument("--urls", help=argparse.SUPPRESS)
@@ -412,7 +413,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{ratio_base:14.2f} {ratio_peer:14.2f} "
             f"{1000 * data.get('server_cpu_s', 0) / data['pages']:15.3f}"
         )
-    OUT.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "pages": len(urls),
         "sites": args.sites,
@@ -421,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "results": results,
     }
-    (OUT / "bench_fetcher.json").write_text(json.dumps(report, indent=2))
+    out.write_text(json.dumps(report, indent=2))
     return 0
 
 

@@ -40,7 +40,10 @@ def test_a_dropped_csv_becomes_a_successful_run_and_an_export(tmp_path: Path, fi
         assert (data_dir / "inbox" / "readme.pdf").exists()  # ignored, left alone
         # Dropping the same content again starts no second run.
         write_csv(tmp_path / "again.csv", businesses).rename(data_dir / "inbox" / "again.csv")
-        time.sleep(15)
+        moved = data_dir / "archive" / "duplicates" / "again.csv"
+        deadline = time.monotonic() + 120
+        while not moved.exists() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert moved.exists(), server.tail()
         assert len(server.runs()) == 1
-        assert (data_dir / "archive" / "duplicates" / "again.csv").exists()
     assert server.process.returncode is not None  # shut down cleanly

@@ -26,9 +26,9 @@ from enrichment_pipeline.core.export.columns import (
     input_column_names,
 )
 from enrichment_pipeline.core.export.spreadsheet import spreadsheet_safe
+from enrichment_pipeline.core.writing.result import EMAIL_FIELDS
 
 SOCIAL_COLUMNS = ("facebook", "instagram", "linkedin", "twitter", "youtube")
-EMAIL_FIELDS = ("subject_1", "subject_2", "subject_3", "icebreaker", "hot_button", "email_body")
 
 
 @dataclass(frozen=True)

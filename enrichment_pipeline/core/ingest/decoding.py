@@ -183,21 +183,39 @@ def _is_mostly_utf8(data: bytes) -> bool:
     return in_sequences >= non_ascii - in_sequences
 
 
+# Code pages for scripts other than Latin: when the detector reads the bytes cleanly in one of
+# these, the file really is, say, Russian or Greek, and Windows-1252 would make mojibake of it.
+_NON_LATIN = re.compile(
+    r"1251|1253|1255|1256|874|koi8|cyrillic|greek|hebrew|arabic|thai|tis|8859_[5678]|866|855"
+    r"|shift|sjis|932|949|950|936|gb|big5|euc|johab|hz|iso2022"
+)
+
+
+def _is_non_latin(encoding: str) -> bool:
+    return bool(_NON_LATIN.search(encoding.lower().replace("-", "_")))
+
+
+def _decodes_as_western(sample: bytes) -> bool:
+    """Decodes as Windows-1252 without C1 control characters (which real text never has)."""
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return not any("\x80" <= ch <= "\x9f" for ch in text)
+
+
 def _detect_single_byte(data: bytes, filename: str) -> str:
     sample = b"\n".join(m.group(0) for m in _NON_ASCII_LINE.finditer(data[: 8 * _SAMPLE_BYTES]))
     sample = sample[:_SAMPLE_BYTES] or data[:_SAMPLE_BYTES]
     best = from_bytes(sample).best()
-    western = from_bytes(sample, cp_isolation=["cp1252"]).best()
-    if western is not None and (best is None or western.chaos <= best.chaos + _CP1252_TOLERANCE):
+    if best is not None and _is_non_latin(best.encoding) and best.chaos <= _CP1252_TOLERANCE:
+        return best.encoding  # a clean Cyrillic, Greek, Hebrew, Arabic, Thai or CJK reading
+    if _decodes_as_western(sample):
+        # Our users' lists come from US/European Excel: a Western reading that decodes cleanly
+        # beats a Latin "cousin" code page (cp1250, cp1257, cp775...) that garbles accents.
         return "cp1252"
     if best is not None:
         return best.encoding
-    try:
-        sample.decode("cp1252")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "cp1252"
     # charset-normalizer rejects everything when the bytes make no sense in any code page.
     if looks_binary(sample):
         raise UploadError(

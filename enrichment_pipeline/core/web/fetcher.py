@@ -18,6 +18,7 @@ import random
 import socket
 import ssl
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -54,6 +55,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE = frozenset({kinds.CONNECTION, kinds.HTTP_5XX, kinds.HTTP_429})
 _ACCEPT_HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 _PAGE, _ROBOTS, _JSON, _RESOURCE = "page", "robots", "json", "resource"
+_ROBOTS_IN_MEMORY = 4096
 
 
 @dataclass(slots=True)
@@ -102,7 +104,8 @@ class Fetcher:
         self._scheduler: Scheduler | None = None
         self._client: httpx.AsyncClient | None = None
         self._session: aiohttp.ClientSession | None = None
-        self._robots: dict[str, RobotsRules] = {}
+        # Recently used origins' rules (~3 KB each); older ones reload from the page cache.
+        self._robots: OrderedDict[str, RobotsRules] = OrderedDict()
         self._robots_pending: dict[str, asyncio.Future[RobotsRules]] = {}
         self._renderer: Any = None  # BrowserRenderer, started on first use
         self._closed = False
@@ -281,6 +284,11 @@ class Fetcher:
                 result if result.url == target.url else dataclasses.replace(result, url=target.url)
             )
             self.cache.put(stored)
+            # A redirected page is also stored under where it landed: the next stage asks for the
+            # canonical URL (the website match records final_url), and should not refetch it.
+            final = parse_target(result.final_url) if result.ok else None
+            if final is not None and not isinstance(final, str) and final.url != target.url:
+                self.cache.put(dataclasses.replace(result, url=final.url))
         return result
 
     def _count(self, result: FetchResult) -> FetchResult:
@@ -396,6 +404,7 @@ class Fetcher:
         origin = target.origin
         rules = self._robots.get(origin)
         if rules is not None and time.time() - rules.fetched_at < self.config.robots_ttl_s:
+            self._robots.move_to_end(origin)
             return rules
         pending = self._robots_pending.get(origin)
         if pending is None:
@@ -410,6 +419,8 @@ class Fetcher:
         finally:
             self._robots_pending.pop(origin, None)
         self._robots[origin] = rules
+        if len(self._robots) > _ROBOTS_IN_MEMORY:
+            self._robots.popitem(last=False)
         if rules.delay_s:
             assert self._scheduler is not None
             self._scheduler.set_delay(

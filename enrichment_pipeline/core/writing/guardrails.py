@@ -21,6 +21,7 @@ from functools import lru_cache
 import phonenumbers
 import tldextract
 
+from enrichment_pipeline.core.normalize.addresses import STATE_NAMES
 from enrichment_pipeline.core.writing.facts import EmailFacts, short_company_name, website_host
 from enrichment_pipeline.core.writing.result import EMAIL_FIELDS
 from enrichment_pipeline.core.writing.sanitize import EMAIL_RE, URL_RE, looks_like_injection
@@ -47,19 +48,7 @@ COMMON_CAPITALISED = _word_set(
     "google facebook instagram yelp linkedin tiktok youtube internet wi-fi email e-mail",
     "christmas thanksgiving easter",
 )
-_STATES: dict[str, str] = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
-    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
-    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
-    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
-    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire",
-    "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
-    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
-    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
-    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
-    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "DC": "District of Columbia",
-}  # fmt: skip
+_STATES = STATE_NAMES
 _STOPWORDS = _word_set(
     "a an the and or of for to in on at by with from your you our we us it its is are was be",
     "this that these those as all any more most very just also than then llc inc co corp",

@@ -17,6 +17,21 @@ NETWORK_RETRY = dg.RetryPolicy(
 )
 
 
+class FreshnessConfig(dg.Config):
+    """How old a cached page or match may be for this run (default: the resources' TTLs).
+
+    The nightly refresh sets it to ENRICH_REFRESH_DAYS so "stale" means the same thing for the
+    schedule and the caches.
+    """
+
+    max_age_days: float | None = None
+
+    def ttl_s(self, default_s: float) -> float:
+        return (
+            default_s if self.max_age_days is None else min(default_s, self.max_age_days * 86_400)
+        )
+
+
 def naive_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None

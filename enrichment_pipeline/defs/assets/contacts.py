@@ -14,6 +14,7 @@ from enrichment_pipeline.core.tables import SCRAPED_CONTACTS
 from enrichment_pipeline.core.web import Fetcher, PageCache
 from enrichment_pipeline.defs.assets.common import (
     NETWORK_RETRY,
+    FreshnessConfig,
     frame_from,
     naive_utc,
     progress_logger,
@@ -27,8 +28,8 @@ from enrichment_pipeline.defs.schemas import column_schema
 JSON_COLUMNS = ("emails", "phones", "socials", "people", "facts", "pages", "sources")
 
 
-class ContactsConfig(dg.Config):
-    max_pages: int = 6
+class ContactsConfig(FreshnessConfig):
+    max_pages: int = 6  # pages per site besides the homepage
 
 
 def _row(
@@ -104,7 +105,9 @@ def scraped_contacts(
     async def run() -> tuple[list[dict[str, Any]], Any]:
         gate = asyncio.Semaphore(web.record_concurrency)
         done = 0
-        async with Fetcher(web.fetch_config(), PageCache(paths.cache_db)) as fetcher:
+        fetch_config = web.fetch_config()
+        fetch_config = fetch_config.replace(cache_ttl_s=config.ttl_s(fetch_config.cache_ttl_s))
+        async with Fetcher(fetch_config, PageCache(paths.cache_db)) as fetcher:
 
             async def one(record: dict[str, Any]) -> dict[str, Any]:
                 nonlocal done

@@ -10,11 +10,8 @@ import dagster as dg
 import pandas as pd
 
 from enrichment_pipeline.core.tables import GENERATED_EMAILS
-from enrichment_pipeline.core.troubleshooting import PROFILE_FIX, WRITER_FIX
 from enrichment_pipeline.core.writing import (
     LlmCache,
-    SenderProfileError,
-    WriterConfigError,
     build_facts,
     load_sender_profile,
     summarize_emails,
@@ -29,7 +26,7 @@ from enrichment_pipeline.defs.assets.common import (
 )
 from enrichment_pipeline.defs.metadata import Timer, counts_table, preview
 from enrichment_pipeline.defs.partitions import uploads_partitions
-from enrichment_pipeline.defs.resources import PipelineSettings, WriterResource
+from enrichment_pipeline.defs.resources import PipelineSettings, WriterResource, misconfigured
 from enrichment_pipeline.defs.schemas import column_schema
 
 _JSON_FIELDS = ("emails", "phones", "socials", "people", "facts", "pages", "sources")
@@ -92,18 +89,11 @@ def generated_emails(
 
     paths = settings.paths()
     profile_path = Path(writer.sender_profile) if writer.sender_profile else paths.sender_profile
-    # A configuration mistake is not retried (retrying cannot fix it) and says how to fix it.
     try:
         profile = load_sender_profile(profile_path if profile_path.exists() else None)
-    except SenderProfileError as err:
-        raise dg.Failure(
-            description=f"sender profile {profile_path}: {err} (fix: {PROFILE_FIX})",
-            allow_retries=False,
-        ) from err
-    try:
-        config = writer.writer_config()
-    except WriterConfigError as err:
-        raise dg.Failure(description=f"{err} (fix: {WRITER_FIX})", allow_retries=False) from err
+    except ValueError as err:  # SenderProfileError: the bad key and what to write instead
+        raise misconfigured(f"sender profile {profile_path}", err) from err
+    config = writer.writer_config()
     if profile.is_default:
         context.log.warning(
             f"no sender profile at {profile_path}: emails use the placeholder sender "

@@ -6,11 +6,13 @@ from collections import Counter
 import dagster as dg
 import pandas as pd
 
-from enrichment_pipeline.core.discovery import MatchConfig, MatchInput, find_websites
+from enrichment_pipeline.core.discovery import MatchCache, MatchConfig, MatchInput, find_websites
 from enrichment_pipeline.core.tables import WEBSITE_MATCHES
 from enrichment_pipeline.core.web import Fetcher, PageCache
+from enrichment_pipeline.core.web.config import origin_of
 from enrichment_pipeline.defs.assets.common import (
     NETWORK_RETRY,
+    FreshnessConfig,
     frame_from,
     naive_utc,
     none_if_missing,
@@ -52,6 +54,7 @@ def _inputs(records: pd.DataFrame) -> list[MatchInput]:
 )
 def website_matches(
     context: dg.AssetExecutionContext,
+    config: FreshnessConfig,
     settings: PipelineSettings,
     web: WebResource,
     search: SearchResource,
@@ -67,18 +70,37 @@ def website_matches(
     timer = Timer()
     records = _inputs(unique_records(validated_records))
     paths = settings.paths()
-    config = MatchConfig(
+    match_config = MatchConfig(
         accept_threshold=search.accept_threshold,
-        cache_ttl_s=search.match_ttl_days * 86_400,
+        cache_ttl_s=config.ttl_s(search.match_ttl_days * 86_400),
         record_concurrency=web.record_concurrency,
         region=settings.region,
+        use_guessing=search.guess_domains,
     )
+    try:
+        providers = search.providers()
+    except ValueError as err:  # a half-configured provider: say which, do not retry
+        raise dg.Failure(description=f"search providers: {err}", allow_retries=False) from err
+    fetch_config = web.fetch_config()
+    fetch_config = fetch_config.replace(cache_ttl_s=config.ttl_s(fetch_config.cache_ttl_s))
+    if search.searxng_url:
+        # A self-hosted SearXNG usually lives on a private address the SSRF guard refuses;
+        # the operator configured it, so its API (never page fetches) may reach it.
+        fetch_config = fetch_config.replace(trusted_origins=(origin_of(search.searxng_url),))
     progress = progress_logger(context, "website_matches", len(records))
 
     async def run():
-        async with Fetcher(web.fetch_config(), PageCache(paths.cache_db)) as fetcher:
-            found = await find_websites(records, fetcher=fetcher, config=config, progress=progress)
-            return found, fetcher.stats
+        with MatchCache(paths.cache_db, ttl_s=match_config.cache_ttl_s) as cache:
+            async with Fetcher(fetch_config, PageCache(paths.cache_db)) as fetcher:
+                found = await find_websites(
+                    records,
+                    fetcher=fetcher,
+                    config=match_config,
+                    providers=providers,
+                    cache=cache,
+                    progress=progress,
+                )
+                return found, fetcher.stats
 
     matches, stats = asyncio.run(run())
     rows = []
@@ -90,6 +112,7 @@ def website_matches(
     frame = frame_from(rows, [c for c in WEBSITE_MATCHES.column_names if c != "upload_id"])
     statuses = Counter(m.status for m in matches)
     sources = Counter(m.source for m in matches if m.status == "matched")
+    ambiguous = frame[frame["status"] == "ambiguous"]
     review = frame[
         frame["status"].isin(["ambiguous", "not_found"]) & frame["review_candidate"].notna()
     ]
@@ -107,6 +130,11 @@ def website_matches(
             "for_review": preview(
                 review, ["record_id", "review_candidate", "review_reason", "confidence"]
             ),
+            "ambiguous": preview(
+                ambiguous, ["record_id", "review_candidate", "review_reason", "confidence"]
+            ),
+            "from_match_cache": sum(m.cached for m in matches),
+            "search_providers": ", ".join(p.name for p in providers) or "none",
             "pages_fetched": stats.network_requests,
             "pages_from_cache": stats.cache_hits,
             "preview": preview(

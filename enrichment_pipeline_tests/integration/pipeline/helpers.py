@@ -51,7 +51,12 @@ def pipeline_resources(data_dir: Path, web: FixtureWeb) -> dict[str, object]:
 
 
 def materialize_upload(
-    data_dir: Path, key: str, source: Path, web: FixtureWeb, instance: dg.DagsterInstance
+    data_dir: Path,
+    key: str,
+    source: Path,
+    web: FixtureWeb,
+    instance: dg.DagsterInstance,
+    ops: dict[str, object] | None = None,
 ) -> dg.ExecuteInProcessResult:
     data_paths(data_dir).ensure()
     if not instance.has_dynamic_partition("uploads", key):
@@ -61,6 +66,6 @@ def materialize_upload(
         partition_key=key,
         instance=instance,
         resources=pipeline_resources(data_dir, web),
-        run_config={"ops": {"raw_upload": {"config": {"source_path": str(source)}}}},
+        run_config={"ops": {"raw_upload": {"config": {"source_path": str(source)}}, **(ops or {})}},
         raise_on_error=False,
     )

@@ -39,7 +39,12 @@ def test_run_writes_the_three_outputs(tmp_path: Path, fixture_web) -> None:
     businesses = [b for b in fixture_web.generated if b.has_live_site][:5]
     source = write_csv(tmp_path / "leads.csv", businesses)
     host_map = fixture_web.write_host_map(tmp_path / "hosts.json")
-    env = {"ENRICH_DATA_DIR": str(data_dir), "ENRICH_HOST_MAP": str(host_map)}
+    env = {
+        "ENRICH_DATA_DIR": str(data_dir),
+        "ENRICH_HOST_MAP": str(host_map),
+        # A DAGSTER_HOME that does not exist yet: the run is recorded there, as `make run` shows.
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }
     out = tmp_path / "out"
     done = _run(["run", str(source), "--out", str(out), "--json"], env, tmp_path)
     assert done.returncode == 0, done.stderr
@@ -51,12 +56,14 @@ def test_run_writes_the_three_outputs(tmp_path: Path, fixture_web) -> None:
         rows = list(csv.DictReader(handle))
     assert [r["Business Name"] for r in rows] == [b.name for b in businesses]
     assert source.exists(), "the user's own file is copied, never moved"
+    assert (tmp_path / "dagster_home" / "history" / "runs.db").exists()
 
 
 def test_a_file_it_cannot_take_exits_2_with_one_line(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    done = _run(["run", str(empty)], {"ENRICH_DATA_DIR": str(tmp_path / "data")}, tmp_path)
+    env = {"ENRICH_DATA_DIR": str(tmp_path / "data"), "DAGSTER_HOME": ""}
+    done = _run(["run", str(empty)], env, tmp_path)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "empty" in lines[0].lower()
@@ -88,3 +95,17 @@ def test_extract_prints_the_design_shape(tmp_path: Path) -> None:
         "tiktok",
     }
     assert data["socials"]["facebook"] == ["https://www.facebook.com/sunshineford"]
+
+
+def test_a_settings_mistake_fails_once_with_the_reason(tmp_path: Path, fixture_web) -> None:
+    source = write_csv(tmp_path / "leads.csv", fixture_web.generated[:2])
+    env = {
+        "ENRICH_DATA_DIR": str(tmp_path / "data"),
+        "ENRICH_HOST_MAP": str(tmp_path / "missing-hosts.json"),
+        "DAGSTER_HOME": "",
+    }
+    done = _run(["run", str(source), "--quiet"], env, tmp_path)
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert "website_matches" in line and "ENRICH_HOST_MAP" in line and "missing-hosts.json" in line
+    assert "max_retries" not in line

@@ -73,3 +73,13 @@ def test_a_file_flows_from_upload_to_outbox(tmp_path: Path, fixture_web) -> None
         assert again.success
         assert _row_counts(data_dir, key) == counts
         assert len(fixture_web.log) == requests_before
+
+        # A refresh (max age 0, as the nightly schedule asks for stale data) fetches again.
+        fresh = {"config": {"max_age_days": 0.0}}
+        refreshed = materialize_upload(
+            data_dir, key, source, fixture_web, instance,
+            ops={"website_matches": fresh, "scraped_contacts": fresh},
+        )  # fmt: skip
+        assert refreshed.success
+        assert len(fixture_web.log) > requests_before
+        assert _row_counts(data_dir, key) == counts

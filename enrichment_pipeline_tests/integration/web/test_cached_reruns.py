@@ -82,3 +82,17 @@ def test_the_same_page_under_two_spellings_is_one_cache_entry(tmp_path: Path) ->
         assert fetcher.stats.network_requests == 0
         assert [r.url for r in again] == spellings[1:]  # the caller's spelling is kept
         assert {r.final_url for r in results + again} == {f"https://{host}/"}
+
+
+def test_a_redirected_page_is_also_cached_where_it_landed(tmp_path: Path) -> None:
+    # Discovery fetches the website as written (bare host, redirected to www); scraping then
+    # asks for the canonical URL it recorded, which must not cost a second request.
+    with FixtureWeb() as web:
+        business = next(b for b in generate_businesses(20, seed=33) if b.has_live_site and b.www)
+        web.add_business(business)
+        bare = f"https://{business.domain}/"
+        with PageCache(tmp_path / "c.sqlite3") as cache:
+            [first], _ = run_all(web, cache, [bare])
+            assert first.ok and first.final_url == business.website
+            [landed], fetcher = run_all(web, cache, [business.website])
+        assert landed.from_cache and fetcher.stats.network_requests == 0

@@ -37,7 +37,7 @@ def test_robots_first_limits_and_spacing_hold_under_load() -> None:
         web.add_businesses(businesses[1:])
         web.add_site(forbidden.canonical_host or "", pages)
         config = FetchConfig(
-            host_map=web.host_map, concurrency=4, per_host=2, host_delay_s=0.25, retries=0
+            host_map=web.host_map, concurrency=4, per_host=2, host_delay_s=0.4, retries=0
         )
         urls = []
         for business in businesses:
@@ -66,7 +66,8 @@ def test_robots_first_limits_and_spacing_hold_under_load() -> None:
         assert sum(e.path == "/robots.txt" for e in entries) == 1
         assert max_overlap(entries) <= 2, host
         gaps = [b.start - a.start for a, b in itertools.pairwise(entries)]
-        assert min(gaps) >= 0.24, (host, min(gaps))
+        # Measured where the server sees them, so allow some scheduling jitter (0.1 s).
+        assert min(gaps) >= 0.30, (host, min(gaps))
         assert all(e.user_agent.startswith("EnrichmentPipelineBot/") for e in entries)
     assert max_overlap(log) <= 4
     fetched = {e.path for e in by_host[forbidden.canonical_host or ""]}

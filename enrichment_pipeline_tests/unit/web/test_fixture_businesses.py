@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 import phonenumbers
 
@@ -101,3 +102,6 @@ def test_twins_share_the_name_but_nothing_that_identifies_the_business() -> None
     assert twin.state == "GA" and twin.city != original.city
     assert twin.phone != original.phone and twin.domain != original.domain
     assert original.name.replace(original.city, twin.city) == twin.name
+    for style in ("dealercom", "dealerinspire", "wordpress", "onepage", "structured", "jsrendered"):
+        pages = render_site(replace(twin, style=style))  # derived ids render too
+        assert any(page.truth and page.truth.phones for page in pages.values())

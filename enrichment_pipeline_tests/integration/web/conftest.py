@@ -1,3 +1,0 @@
-"""Fixture-web fixtures for the web integration tests."""
-
-from enrichment_pipeline_tests.fixtures.web.plugin import fixture_web, web_config  # noqa: F401
