@@ -153,7 +153,10 @@ def _run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        outcome = run_file(path, out_dir=args.out, show_progress=not (args.quiet or args.json))
+        # Bars only on a terminal: piped or captured stderr (scripts, CI, logs) gets the one-line
+        # error contract and nothing else.
+        bars = not (args.quiet or args.json) and sys.stderr.isatty()
+        outcome = run_file(path, out_dir=args.out, show_progress=bars)
     except KeyboardInterrupt:
         return _fail(
             "interrupted (fix: run the same command again; pages, matches and emails already "

@@ -1,5 +1,5 @@
 """The Dagster UI in a real browser: our assets on the graph, a completed materialisation with
-its metadata, a warning that says why, and a run named after the user's file.
+its metadata, a check that says why rows were rejected, and a run named after the user's file.
 
 One `dagster dev` for every check (it is the slow part); the system Chromium drives the UI.
 """
@@ -49,10 +49,12 @@ def test_the_ui_shows_our_assets_and_a_completed_materialisation(tmp_path: Path)
             page.goto(f"{ui.url}/assets/enriched_export", wait_until="load")
             expect(page.get_by_text("Your results: the enriched spreadsheet").first).to_be_visible()
 
-            # A warning check names its reason.
-            page.goto(f"{ui.url}/assets/website_matches?view=checks", wait_until="load")
-            page.get_by_text("match_rate", exact=True).first.click()
-            expect(page.get_by_text("most common reason:").first).to_be_visible()
+            # The rejected rows' check says how many rows could not be used, and why.
+            page.goto(f"{ui.url}/assets/rejected_records?view=checks", wait_until="load")
+            page.get_by_text("rejection_rate", exact=True).first.click()
+            expect(
+                page.get_by_text("2 of 26 rows (8%) could not be used; most common:").first
+            ).to_be_visible()
 
             # The run list names the file the run is for.
             page.goto(f"{ui.url}/runs", wait_until="load")

@@ -8,6 +8,8 @@ from enrichment_pipeline.core.report.summary import (
     grouped_reasons,
     reason_key,
     summarize_upload,
+    website_cause,
+    website_causes,
 )
 
 __all__ = [
@@ -19,5 +21,7 @@ __all__ = [
     "reason_key",
     "render_report",
     "summarize_upload",
+    "website_cause",
+    "website_causes",
     "write_report",
 ]

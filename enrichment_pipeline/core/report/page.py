@@ -13,7 +13,15 @@ from html import escape
 from pathlib import Path
 
 from enrichment_pipeline.core.report.charts import confidence_histogram, funnel_chart
-from enrichment_pipeline.core.report.summary import CONTACT_FIELDS, QualitySummary
+from enrichment_pipeline.core.report.summary import (
+    CAUSE_AMBIGUOUS,
+    CAUSE_FILE_SITE,
+    CAUSE_NOT_FOUND,
+    CAUSE_ROBOTS,
+    CAUSE_WEAK,
+    CONTACT_FIELDS,
+    QualitySummary,
+)
 
 STATUS_MEANING = {
     "ok": "website verified and visited; contacts and an email are in the file",
@@ -108,25 +116,32 @@ def next_steps(summary: QualitySummary) -> list[str]:
             "the reason; fix them and drop the corrected file into the inbox again."
         )
     reasons = dict(summary.no_website_reasons)
-    not_in_file = sum(n for r, n in reasons.items() if "no website in the file" in r)
-    if not_in_file:
+    not_found = reasons.get(CAUSE_NOT_FOUND, 0)
+    if not_found:
         tips.append(
-            f"{not_in_file:,} business(es) had no website in your file and none was found. A "
-            "search provider finds more: set <code>SEARXNG_URL</code>, <code>BRAVE_API_KEY</code> "
-            "or <code>GOOGLE_API_KEY</code> + <code>GOOGLE_CSE_ID</code>."
+            f"{not_found:,} business(es) got no website: none in your file, and search and "
+            "guessing found none. More search providers find more: set <code>SEARXNG_URL</code>, "
+            "<code>BRAVE_API_KEY</code> or <code>GOOGLE_API_KEY</code> + "
+            "<code>GOOGLE_CSE_ID</code>, or add a website column."
         )
-    robots = sum(n for r, n in reasons.items() if "robots" in r)
-    robots += summary.row_statuses.get("blocked", 0)
+    robots = reasons.get(CAUSE_ROBOTS, 0) + summary.row_statuses.get("blocked", 0)
     if robots:
         tips.append(
             f"{robots:,} website(s) ask automated visitors to stay away (robots.txt). The pipeline "
             "respects that and reads nothing from them; reach these businesses by phone."
         )
-    did_not_load = sum(n for r, n in reasons.items() if "did not load" in r and "robots" not in r)
-    if did_not_load:
+    file_site = reasons.get(CAUSE_FILE_SITE, 0)
+    if file_site:
         tips.append(
-            f"{did_not_load:,} website(s) from your file did not load (down, moved, or not the "
-            "business's own site). Check those addresses."
+            f"{file_site:,} website(s) from your file did not load or belong to someone else. "
+            "Check those addresses."
+        )
+    review = reasons.get(CAUSE_AMBIGUOUS, 0) + reasons.get(CAUSE_WEAK, 0)
+    if review:
+        tips.append(
+            f"{review:,} business(es) have a likely website that was not used because the "
+            "pipeline was not sure. The website_matches table (in the Dagster UI: "
+            "<code>for_review</code>) names each candidate and why."
         )
     duplicates = summary.row_statuses.get("duplicate", 0)
     if duplicates:

@@ -28,7 +28,7 @@ CONTACT_FIELDS = (
 )
 TOP_REASONS = 10
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
-_PARENS = re.compile(r"\s*\([^)]*\)")
+_PARENS = re.compile(r"\s*\([^()]*\)")
 _URL = re.compile(r"\bhttps?://[^\s)]+")
 _SPACES = re.compile(r"\s+")
 REASON_CHARS = 90
@@ -78,7 +78,7 @@ class QualitySummary:
     confidence_matched: list[float]
     confidence_rejected: list[float]  # best candidates that were not accepted
     reject_reasons: list[tuple[str, int]]  # rows that could not be used, grouped
-    no_website_reasons: list[tuple[str, int]]  # businesses without a verified site, grouped
+    no_website_reasons: list[tuple[str, int]]  # businesses without a verified site, by cause
     sites_scraped: int
     contact_found: dict[str, int]  # CONTACT_FIELDS key -> sites where it was found
     cost: CostSummary
@@ -101,13 +101,53 @@ class QualitySummary:
         return data
 
 
+# Why a business has no verified website, in words for the person who uploaded the file. The
+# website stage's messages are detailed and row-specific ("searxng: 2 candidate(s), best https://
+# ... did not load (timeout)"); for counting, each is put under one of these causes.
+CAUSE_INTERNAL = "an internal error (the error column has the details)"
+CAUSE_SEARCH_FAILED = "the search could not be completed (it is tried again on the next run)"
+CAUSE_AMBIGUOUS = "two websites look equally right: left for you to decide"
+CAUSE_WEAK = "a website was found, but the evidence was too weak to use it"
+CAUSE_ROBOTS = "the website asks automated visitors to stay away (robots.txt)"
+CAUSE_FILE_SITE = "the website in your file did not load or is not this business's"
+CAUSE_NOT_FOUND = "no website found (none in the file; search and guessing found none)"
+_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("internal error",), CAUSE_INTERNAL),
+    (("could not complete the search", "search failed"), CAUSE_SEARCH_FAILED),
+    (("two sites verified with similar confidence",), CAUSE_AMBIGUOUS),
+    (("no candidate reached",), CAUSE_WEAK),
+    (("robots",), CAUSE_ROBOTS),
+    (("no website in the file", "nothing to try"), CAUSE_NOT_FOUND),
+    (("website in the file", "website from the file"), CAUSE_FILE_SITE),
+    (("no website found",), CAUSE_NOT_FOUND),
+)
+
+
+def website_cause(error: Any) -> str:
+    """The plain-language cause behind a website stage message (see the CAUSE_* constants)."""
+    if not _present(error) or not str(error).strip():
+        return "no reason recorded"
+    text = str(error).lower()
+    for needles, cause in _CAUSES:
+        if any(needle in text for needle in needles):
+            return cause
+    return reason_key(str(error))
+
+
+def website_causes(errors: Iterable[Any], top: int = TOP_REASONS) -> list[tuple[str, int]]:
+    """Most common causes first (see `website_cause`)."""
+    return Counter(website_cause(e) for e in errors).most_common(top)
+
+
 def reason_key(text: str) -> str:
     """A reason with row-specific details removed, so equal causes are counted together.
 
     "phone '12' is not a valid US number" and "phone '999' is ..." are the same cause; so are
-    two robots.txt refusals that differ only in the parenthesised detail or the URL.
+    two refusals that differ only in a (possibly nested) parenthesised detail or the URL.
     """
-    text = _PARENS.sub("", str(text))
+    text = str(text)
+    while (stripped := _PARENS.sub("", text)) != text:  # innermost first: nested details go too
+        text = stripped
     text = _URL.sub("<url>", text)
     text = _QUOTED.sub("'…'", text)
     text = _SPACES.sub(" ", text).strip()
@@ -176,7 +216,7 @@ def summarize_upload(
         confidence_matched=_floats(_column(matched, "confidence")),
         confidence_rejected=_floats(confidence[confidence > 0]),
         reject_reasons=grouped_reasons(_column(rejected, "reason")),
-        no_website_reasons=grouped_reasons(_column(unmatched, "error")),
+        no_website_reasons=website_causes(_column(unmatched, "error")),
         sites_scraped=_sites_scraped(contacts),
         contact_found=_contact_found(contacts),
         cost=_cost(emails),

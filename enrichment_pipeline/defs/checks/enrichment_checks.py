@@ -7,7 +7,7 @@ import dagster as dg
 import pandas as pd
 from email_validator import EmailNotValidError, validate_email
 
-from enrichment_pipeline.core.report import grouped_reasons
+from enrichment_pipeline.core.report import grouped_reasons, website_causes
 from enrichment_pipeline.defs.assets.common import unique_records
 from enrichment_pipeline.defs.metadata import counts_table, preview, rate
 
@@ -56,13 +56,13 @@ def matches_cover_every_business(
 def match_rate(website_matches: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns when fewer than half of the businesses got a verified website, and says why.
 
-    The warning names the most common reason (for example "no website in the file": configure a
-    search provider) and lists the businesses without a website and their best candidate.
+    The warning names the most common cause (for example "no website found": configure a search
+    provider) and lists the businesses without a website and their best candidate.
     """
     statuses = Counter(website_matches["status"])
     share = rate(statuses.get("matched", 0), len(website_matches))
     unmatched = website_matches[website_matches["status"] != "matched"]
-    reasons = grouped_reasons(unmatched.get("error", [None] * len(unmatched)))
+    reasons = website_causes(unmatched.get("error", [None] * len(unmatched)))
     low = share < WARN_MATCH_RATE and not website_matches.empty
     description = None
     if low:

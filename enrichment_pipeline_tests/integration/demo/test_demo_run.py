@@ -10,7 +10,7 @@ import pytest
 
 from enrichment_pipeline_tests.fixtures.demo.__main__ import main
 from enrichment_pipeline_tests.fixtures.demo.runner import SAMPLE
-from enrichment_pipeline_tests.fixtures.demo.world import demo_businesses
+from enrichment_pipeline_tests.fixtures.demo.world import DEMO_BUSINESSES, demo_businesses
 
 pytestmark = pytest.mark.slow
 
@@ -31,22 +31,25 @@ def test_make_demo_enriches_the_sample_offline(tmp_path: Path, capsys) -> None:
     with SAMPLE.open(encoding="utf-8-sig", newline="") as handle:
         sample_rows = list(csv.DictReader(handle))
     assert len(enriched) + len(rejected) == len(sample_rows)
+    assert len(rejected) == 2  # the nameless row and the one with phone '12'
 
     truth = {b.name: b for b in demo_businesses()}
-    ok = [r for r in enriched if r["status"] == "ok"]
-    # Every business whose file names a demo site is found (Lake Nona's site needs a browser to
-    # show its phone; it may or may not verify, so it is not required).
-    required = {
-        r["Dealer Name"]
-        for r in sample_rows
-        if ".example" in r["Website"]
-        and "@" not in r["Website"]
-        and "Lake Nona" not in r["Dealer Name"]
-    }
-    assert required <= {r["Dealer Name"] for r in ok}
-    for row in ok:
+    by_name = {r["Dealer Name"]: r for r in enriched}
+    for spec in DEMO_BUSINESSES:
+        row = by_name[spec.name]
+        if spec.domain is None or spec.robots is not None:
+            # No site, or a site that asks crawlers to stay away: honestly not found.
+            assert row["status"] == "no_website" and not row["website"], row
+            continue
+        # Found, from the file's website column or by the demo's search engine (which ranks a
+        # same-named business from another state first), and it is the right site.
+        assert row["status"] == "ok", row
+        assert row["website"] == truth[spec.name].website
+    assert "robots" in by_name["Sunrise Collision & Paint"]["error"]
+    sources = {r["website_source"] for r in enriched if r["status"] == "ok"}
+    assert sources == {"csv", "searxng"}
+    for row in (r for r in enriched if r["status"] == "ok"):
         business = truth[row["Dealer Name"]]
-        assert row["website"] == business.website  # never someone else's site
         known = {e.address for e in business.emails}
         assert row["primary_email"] in known
         assert set(row["emails"].split("; ")) <= known

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import dagster as dg
 import pandas as pd
 
+from enrichment_pipeline.core.report.summary import CAUSE_NOT_FOUND
 from enrichment_pipeline.defs.checks.enrichment_checks import (
     contact_rate,
     fallback_rate,
@@ -22,17 +23,21 @@ def test_low_match_rate_names_the_main_reason() -> None:
         {
             "record_id": [1, 2, 3, 4],
             "status": ["matched", "not_found", "not_found", "ambiguous"],
-            "error": [None, "no website in the file", "no website in the file", "two sites"],
+            "error": [
+                None,
+                "no website found; search: no usable result; guessing: 0 of 13 guessed domains",
+                "no website found; search: no usable result; guessing: 0 of 9 guessed domains",
+                "two sites verified with similar confidence: https://a.example/ (0.70) and ...",
+            ],
             "review_candidate": [None, None, None, "https://b.example/"],
         }
     )
     result = match_rate(matches)
     assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
     assert result.description == (
-        "only 25% of businesses got a verified website; "
-        "most common reason: no website in the file (2)"
+        f"only 25% of businesses got a verified website; most common reason: {CAUSE_NOT_FOUND} (2)"
     )
-    assert "| no website in the file | 2 |" in result.metadata["reasons"].value
+    assert f"| {CAUSE_NOT_FOUND} | 2 |" in result.metadata["reasons"].value
     assert "https://b.example/" in result.metadata["unmatched"].value
 
 

@@ -79,7 +79,8 @@ def test_advice_follows_what_happened() -> None:
     summary = _summary()
     tips = " ".join(next_steps(summary))
     assert "3 row(s) could not be used" in tips
-    assert "1 business(es) had no website in your file" in tips
+    assert "1 business(es) got no website" in tips
+    assert "1 business(es) have a likely website that was not used" in tips  # the ambiguous one
     assert "1 row(s) repeat a business" in tips
     assert "1 model answer(s) were replaced" in tips
     assert "template writer" not in tips  # a model wrote most emails

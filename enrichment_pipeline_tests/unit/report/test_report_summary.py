@@ -6,7 +6,20 @@ import json
 
 import pandas as pd
 
-from enrichment_pipeline.core.report import grouped_reasons, reason_key, summarize_upload
+from enrichment_pipeline.core.report import (
+    grouped_reasons,
+    reason_key,
+    summarize_upload,
+    website_cause,
+)
+from enrichment_pipeline.core.report.summary import (
+    CAUSE_AMBIGUOUS,
+    CAUSE_FILE_SITE,
+    CAUSE_NOT_FOUND,
+    CAUSE_ROBOTS,
+    CAUSE_SEARCH_FAILED,
+    CAUSE_WEAK,
+)
 
 VALID = pd.DataFrame(
     {
@@ -33,8 +46,9 @@ MATCHES = pd.DataFrame(
         "error": [
             None,
             None,
-            "no website in the file",
-            "two sites equally convincing (https://a.example/ and https://b.example/)",
+            "no website found; search: no usable result; guessing: 0 of 13 guessed domains resolve",
+            "two sites verified with similar confidence: https://a.example/ (0.70) and "
+            "https://b.example/ (0.66)",
         ],
     }
 )
@@ -126,10 +140,7 @@ def test_reasons_with_row_specific_values_are_one_cause() -> None:
         2,
     )
     assert ("missing business name", 1) in summary.reject_reasons
-    assert dict(summary.no_website_reasons) == {
-        "no website in the file": 1,
-        "two sites equally convincing": 1,
-    }
+    assert dict(summary.no_website_reasons) == {CAUSE_NOT_FOUND: 1, CAUSE_AMBIGUOUS: 1}
 
 
 def test_contacts_count_only_visited_sites() -> None:
@@ -180,3 +191,25 @@ def test_reason_key_strips_values_urls_and_details() -> None:
     assert reason_key("see https://x.example/a?b=1 now") == "see <url> now"
     assert len(reason_key("x" * 500)) == 90
     assert grouped_reasons([None, "", "a"]) == [("no reason recorded", 2), ("a", 1)]
+
+
+def test_website_stage_messages_map_to_plain_causes() -> None:
+    robots = (
+        "no website found; searxng: 1 candidate(s), best https://x.example/ did not load "
+        "(robots: disallowed by robots.txt for EnrichmentPipelineBot (robots.txt parsed))"
+    )
+    assert website_cause(robots) == CAUSE_ROBOTS
+    assert website_cause("no website in the file") == CAUSE_NOT_FOUND
+    assert (
+        website_cause("no website found; website in the file did not load (dns: no such host)")
+        == CAUSE_FILE_SITE
+    )
+    assert website_cause("no candidate reached 0.6; searxng: 2 candidate(s)") == CAUSE_WEAK
+    assert website_cause("could not complete the search: brave: HTTP 429") == (CAUSE_SEARCH_FAILED)
+    # Unknown wording falls back to the generic grouping rather than being misfiled.
+    assert website_cause("something new (detail)") == "something new"
+    assert website_cause(None) == "no reason recorded"
+
+
+def test_nested_details_are_removed_whole() -> None:
+    assert reason_key("did not load (robots: no (robots.txt parsed)); next") == "did not load; next"
