@@ -157,6 +157,7 @@ def scraped_contacts(
     return dg.Output(
         frame,
         metadata={
+            "dagster/row_count": len(frame),
             "sites_scraped": len(matched),
             "with_email": with_email,
             "emails_found_rate": rate(with_email, len(matched)),

@@ -121,6 +121,7 @@ def generated_emails(
     return dg.Output(
         frame,
         metadata={
+            "dagster/row_count": len(frame),
             "emails": len(emails),
             "by_writer": counts_table(sorted(totals["writers"].items()), ("writer", "emails")),
             "fallbacks": sum(totals["fallback_reasons"].values()),

@@ -108,6 +108,7 @@ def raw_upload(
     return dg.Output(
         frame,
         metadata={
+            "dagster/row_count": len(frame),
             "source_file": upload.original_name,
             "archived_copy": dg.MetadataValue.path(str(upload.path)),
             "rows": len(frame),
@@ -174,6 +175,7 @@ def validated_and_rejected_records(
         valid,
         output_name="validated_records",
         metadata={
+            "dagster/row_count": len(valid),
             "rows": len(valid),
             "rows_in_file": total,
             "valid_rate": rate(len(valid), total),
@@ -201,6 +203,7 @@ def validated_and_rejected_records(
         rejected,
         output_name="rejected_records",
         metadata={
+            "dagster/row_count": len(rejected),
             "rows": len(rejected),
             "reject_rate": rate(len(rejected), total),
             "top_reasons": counts_table(reasons, ("reason", "rows")),
