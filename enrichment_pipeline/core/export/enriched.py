@@ -264,6 +264,12 @@ def _csv_cell(value: Any) -> Any:
     return spreadsheet_safe(str(value))
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _atomic_write(path: Path, write: Any, *, encoding: str, newline: str | None = None) -> None:
     """Write to a temp file in the same folder, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -271,6 +277,8 @@ def _atomic_write(path: Path, write: Any, *, encoding: str, newline: str | None 
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
             write(handle)
+        # mkstemp creates 0600; outputs are ordinary files the user's other tools must read.
+        os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
