@@ -47,7 +47,9 @@ def _env_int(name: str, default: int):
 def build_resources() -> dict[str, object]:
     data_dir = _env("ENRICH_DATA_DIR", "data")
     return {
-        "io_manager": WarehouseIOManager(data_dir=data_dir),
+        "io_manager": WarehouseIOManager(
+            data_dir=data_dir, duckdb_database=_env("ENRICH_WAREHOUSE")
+        ),
         "settings": PipelineSettings(
             data_dir=data_dir,
             max_upload_mb=_env_int("ENRICH_MAX_UPLOAD_MB", 50),
@@ -70,12 +72,21 @@ def build_resources() -> dict[str, object]:
     }
 
 
-defs = dg.Definitions(
-    assets=ASSETS,
-    asset_checks=CHECKS,
-    jobs=[enrich_upload_job, refresh_job],
-    sensors=[inbox_sensor],
-    schedules=[catch_up, refresh],
-    resources=build_resources(),
-    executor=dg.in_process_executor,
-)
+def build_definitions(io_manager: dg.ConfigurableIOManager | None = None) -> dg.Definitions:
+    """The pipeline's Definitions; `io_manager` swaps where the tables live (Snowflake,
+    BigQuery: see deploy/warehouses/) with every asset, check, sensor and schedule unchanged."""
+    resources = build_resources()
+    if io_manager is not None:
+        resources["io_manager"] = io_manager
+    return dg.Definitions(
+        assets=ASSETS,
+        asset_checks=CHECKS,
+        jobs=[enrich_upload_job, refresh_job],
+        sensors=[inbox_sensor],
+        schedules=[catch_up, refresh],
+        resources=resources,
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()

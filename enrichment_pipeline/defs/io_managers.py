@@ -17,11 +17,18 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
     """Partitioned DuckDB tables, one per asset, replaced per partition in one transaction."""
 
     data_dir: str = Field(default="data", description="Data directory holding warehouse.duckdb.")
+    duckdb_database: str | None = Field(
+        default=None,
+        description=(
+            "ENRICH_WAREHOUSE: another DuckDB database instead of <data_dir>/warehouse.duckdb: "
+            "a file path, or a MotherDuck database such as md:enrichment (MOTHERDUCK_TOKEN)."
+        ),
+    )
     lock_timeout_s: float = Field(default=600, description="Wait this long for another run's lock.")
 
     @property
     def database(self) -> str:
-        return str(data_paths(self.data_dir).warehouse)
+        return self.duckdb_database or str(data_paths(self.data_dir).warehouse)
 
     def _table(self, asset_key: dg.AssetKey) -> warehouse.TableSpec:
         name = asset_key.path[-1]

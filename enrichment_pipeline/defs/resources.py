@@ -2,9 +2,10 @@
 `definitions.py`, so the UI shows which variable configures what without revealing secrets."""
 
 import json
+import time
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from enrichment_pipeline.core.paths import DataPaths, data_paths
 
@@ -85,6 +86,12 @@ class WebResource(dg.ConfigurableResource):
         description="ENRICH_CHROMIUM: browser for JavaScript-built pages (else /usr/bin/chromium).",
     )
     user_agent: str | None = Field(default=None, description="Override the User-Agent string.")
+    _run_started: float = PrivateAttr(default=0.0)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Transient failures (timeouts, refused connections, 5xx) cached by an earlier run are
+        # retried by this one; within the run they are not (see FetchConfig.transient_since).
+        self._run_started = time.time()
 
     def fetch_config(self):  # -> core.web.FetchConfig (imported lazily: playwright is heavy)
         from enrichment_pipeline.core.web import FetchConfig, load_host_map
@@ -104,6 +111,7 @@ class WebResource(dg.ConfigurableResource):
             "cache_ttl_s": self.cache_ttl_days * 86_400,
             "host_map": host_map,
             "chromium_path": self.chromium,
+            "transient_since": self._run_started,
         }
         if self.user_agent:
             overrides["user_agent"] = self.user_agent
@@ -182,9 +190,18 @@ class WriterResource(dg.ConfigurableResource):
     )
 
     def writer_config(self):  # -> core.writing.WriterConfig
+        import os
+
         from enrichment_pipeline.core.writing import WriterConfig
 
-        env: dict[str, str] = {"LLM_PROVIDER": self.provider}
+        # The LLM_* tuning variables the README documents (LLM_RPM, LLM_TPM, LLM_TIMEOUT_S,
+        # LLM_MAX_RETRIES, prices...) apply to pipeline runs too; provider, endpoint, key and
+        # model set on this resource win over them, and LLM_CONCURRENCY over its default.
+        env: dict[str, str] = {
+            k: v for k, v in os.environ.items() if k.startswith("LLM_") or k == "OPENAI_API_KEY"
+        }
+        env["LLM_PROVIDER"] = self.provider
+        concurrency = int(env.get("LLM_CONCURRENCY") or 0) or self.concurrency
         if self.base_url:
             env["LLM_BASE_URL"] = self.base_url
         if self.api_key:
@@ -192,6 +209,6 @@ class WriterResource(dg.ConfigurableResource):
         if self.model:
             env["LLM_MODEL"] = self.model
         try:
-            return WriterConfig.from_env(env, concurrency=self.concurrency)
+            return WriterConfig.from_env(env, concurrency=concurrency)
         except ValueError as err:  # WriterConfigError: names the variable and the fix
             raise misconfigured("writer settings", err) from err

@@ -3,8 +3,8 @@
 Flow: fetch the homepage (robots.txt and politeness are the fetcher's job), extract it, pick up
 to `max_pages` same-site pages with `choose_pages`, fetch them concurrently, extract each, and
 merge. A page whose static HTML looks script-built and yields no contacts is fetched once more
-through the browser. Every value keeps the URL of the page it came from, and `sources` records
-URL and fetch time per output field.
+through the browser (see `_render_where_needed` for which ones). Every value keeps the URL of
+the page it came from, and `sources` records URL and fetch time per output field.
 
 Primary email (documented rule, first match wins):
   1. the on-domain personal address of the top decision maker (the owner_name person);
@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from enrichment_pipeline.core.extract.memo import ExtractionMemo
 from enrichment_pipeline.core.extract.models import SOCIAL_PLATFORMS, PageExtraction
 from enrichment_pipeline.core.extract.names import name_key
 from enrichment_pipeline.core.extract.page import extract_page
@@ -34,6 +35,9 @@ from enrichment_pipeline.core.extract.wordsets import word_set
 MAX_FACTS_PER_KIND = 2
 # Outcomes that mean "we may not / must not read this site" rather than "it failed".
 BLOCKED_KINDS = frozenset({"robots", "blocked_address"})
+# Page outcomes that say "not now" rather than "not here": the host timed out, refused or
+# failed (the web's TRANSIENT_KINDS without the browser's, whose static copy is still read).
+PASSING_KINDS = frozenset({"timeout", "connection", "http_429", "http_5xx"})
 _PRIMARY_ROLE_ORDER = ("sales", "info", "contact", "hello", "office", "internet")
 _NEVER_PRIMARY = word_set(
     "noreply no-reply donotreply do-not-reply careers jobs hr privacy legal webmaster abuse "
@@ -90,16 +94,24 @@ class SiteContacts:
 
 
 async def scrape_site(
-    fetcher: FetcherLike, website: str, *, max_pages: int = 6, region: str = "US"
+    fetcher: FetcherLike,
+    website: str,
+    *,
+    max_pages: int = 6,
+    region: str = "US",
+    memo: ExtractionMemo | None = None,
 ) -> SiteContacts:
-    """Scrape one website for contacts. Never raises: problems become `status` + `error`."""
+    """Scrape one website for contacts. Never raises: problems become `status` + `error`.
+
+    `memo`: reuse (and record) the extraction of pages served from the page cache.
+    """
     website = (website or "").strip()
     if not _is_http_url(website):
         return SiteContacts(
             website=website, status="error", error=f"not an http(s) URL: {website!r}"
         )
     try:
-        return await _scrape(fetcher, website, max_pages, region)
+        return await _scrape(fetcher, website, max_pages, region, memo)
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # a bug must cost one row, not the whole stage
@@ -122,32 +134,46 @@ class _Page:
     extraction: PageExtraction | None
 
 
-async def _scrape(fetcher: FetcherLike, website: str, max_pages: int, region: str) -> SiteContacts:
-    home = await _fetch_and_extract(fetcher, website, region, allow_render=True)
+async def _scrape(
+    fetcher: FetcherLike, website: str, max_pages: int, region: str, memo: ExtractionMemo | None
+) -> SiteContacts:
+    home = await _fetch_and_extract(fetcher, website, region, memo=memo)
     contacts = SiteContacts(website=website, status="ok")
-    contacts.pages.append(_page_record(home.result))
     if home.extraction is None:
+        contacts.pages.append(_page_record(home.result))
         kind = home.result.error_kind or "error"
         contacts.status = "blocked" if kind in BLOCKED_KINDS else "error"
         contacts.error = f"{kind}: {home.result.error or 'homepage unavailable'}"
         return contacts
+    if _wants_browser(home) and not home.extraction.links:
+        # A homepage that is only a script shell: its links exist only once it is rendered.
+        home = await _render(fetcher, home, region, memo)
     home_url = home.result.final_url or website
-    chosen = choose_pages(home_url, home.extraction.links, limit=max_pages)
+    chosen = choose_pages(home_url, home.extraction.links, limit=max_pages)  # type: ignore[union-attr]
     others = await asyncio.gather(
-        *(
-            # every chosen page is a contact/team/about page, so each may earn the browser
-            _fetch_and_extract(fetcher, url, region, allow_render=True, site_of=home_url)
-            for url in chosen
-        )
+        *(_fetch_and_extract(fetcher, url, region, site_of=home_url, memo=memo) for url in chosen)
     )
-    pages = [home]
-    seen_urls = {home_url}
-    for page in others:
+    pages = [home, *others]
+    await _render_where_needed(fetcher, pages, region, memo)
+    usable = []
+    seen_urls: set[str] = set()
+    for page in pages:
         contacts.pages.append(_page_record(page.result))
         if page.extraction is not None and page.result.final_url not in seen_urls:
             seen_urls.add(page.result.final_url)
-            pages.append(page)
-    _merge(contacts, pages)
+            usable.append(page)
+    _merge(contacts, usable)
+    missed = [p.result for p in pages[1:] if p.result.error_kind in PASSING_KINDS]
+    if missed:
+        # What loaded is kept, but the row says it is incomplete, so a rerun (which asks the
+        # network again for passing failures) can fill it in.
+        first = missed[0]
+        contacts.status = "error"
+        contacts.error = (
+            f"{len(missed)} of {len(pages)} pages did not load "
+            f"({first.error_kind}: {first.error}); run again to retry them"
+        )[:300]
+        return contacts
     found_anything = (
         contacts.emails or contacts.phones or contacts.people or any(contacts.socials.values())
     )
@@ -156,25 +182,82 @@ async def _scrape(fetcher: FetcherLike, website: str, max_pages: int, region: st
     return contacts
 
 
+def _wants_browser(page: _Page) -> bool:
+    extraction = page.extraction
+    return extraction is not None and extraction.looks_script_built and not extraction.has_contacts
+
+
+async def _render_where_needed(
+    fetcher: FetcherLike, pages: list[_Page], region: str, memo: ExtractionMemo | None
+) -> None:
+    """Render the script-built pages that gave no contacts, replacing them in `pages`.
+
+    Every chosen page is a contact/team/about page, so each may earn the browser; but a render
+    costs 0.2-0.3 CPU-seconds (Chromium), so only pages that are clearly app shells
+    (`needs_rendering`: a mount point or a noscript plea, or next to no text) are always
+    rendered. Pages that are merely short and carry scripts (analytics on a brief "About us")
+    are rendered, best first, only while the site has shown no email, phone or person at all.
+    Measured on the fixture web's script-built sites: 3 renders per site became 1, with the
+    same contacts found.
+    """
+    from enrichment_pipeline.core.web.rendering import needs_rendering
+
+    # Page order is the chosen order (contact pages first); the homepage goes last.
+    order = [*range(1, len(pages)), 0]
+    weak = []
+    for index in order:
+        page = pages[index]
+        if not _wants_browser(page):
+            continue
+        if needs_rendering(page.result.text):
+            pages[index] = await _render(fetcher, page, region, memo)
+        else:
+            weak.append(index)
+    for index in weak:
+        if any(p.extraction is not None and p.extraction.has_contacts for p in pages):
+            break
+        pages[index] = await _render(fetcher, pages[index], region, memo)
+
+
+async def _render(
+    fetcher: FetcherLike, page: _Page, region: str, memo: ExtractionMemo | None
+) -> _Page:
+    """The page as the browser builds it; the static copy when rendering fails."""
+    rendered = await fetcher.fetch(page.result.url, render="always")
+    if not rendered.ok:
+        return page
+    return _Page(rendered, _extract(rendered, rendered.final_url, region, memo))
+
+
 async def _fetch_and_extract(
     fetcher: FetcherLike,
     url: str,
     region: str,
     *,
-    allow_render: bool,
     site_of: str | None = None,
+    memo: ExtractionMemo | None = None,
 ) -> _Page:
     result = await fetcher.fetch(url)
     if not result.ok:
         return _Page(result, None)
     if site_of is not None and not _same_registered_site(result.final_url, site_of):
         return _Page(result, None)  # redirected off the site: not this business's page
-    extraction = extract_page(result.text, result.final_url or url, region=region)
-    if allow_render and extraction.looks_script_built and not extraction.has_contacts:
-        rendered = await fetcher.fetch(url, render="always")
-        if rendered.ok:
-            return _Page(rendered, extract_page(rendered.text, rendered.final_url, region=region))
-    return _Page(result, extraction)
+    return _Page(result, _extract(result, result.final_url or url, region, memo))
+
+
+def _extract(
+    result: _FetchResultLike, url: str, region: str, memo: ExtractionMemo | None
+) -> PageExtraction:
+    """extract_page, or the memo's copy when this exact cached page was extracted before."""
+    if memo is None:
+        return extract_page(result.text, url, region=region)
+    if result.from_cache:
+        known = memo.get(url, region, result.fetched_at, result.rendered)
+        if known is not None:
+            return known
+    extraction = extract_page(result.text, url, region=region)
+    memo.put(url, region, result.fetched_at, result.rendered, extraction)
+    return extraction
 
 
 def _same_registered_site(url: str, other: str) -> bool:

@@ -21,6 +21,8 @@ import duckdb
 import pandas as pd
 
 PARTITION_COLUMN = "upload_id"
+# DuckDB database strings that name a service, not a local file (MotherDuck).
+REMOTE_PREFIXES = ("md:", "motherduck:")
 
 LockWaitCallback = Callable[[float, str], None]
 
@@ -80,21 +82,25 @@ def connect(
     instead of failing; the connection is always closed, even after an error, so a failed write
     cannot keep the file locked until garbage collection.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if str(path).startswith(REMOTE_PREFIXES):
+        target = str(path)  # MotherDuck: a service, no local file and no file lock
+    else:
+        local = Path(path)
+        local.parent.mkdir(parents=True, exist_ok=True)
+        target = str(local)
     deadline = time.monotonic() + timeout_s
     delay = 0.02
     waited = 0.0
     while True:
         try:
-            con = duckdb.connect(str(path))
+            con = duckdb.connect(target)
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
             if time.monotonic() >= deadline:
                 raise WarehouseLockTimeout(
-                    f"{path} stayed locked by another process for {waited:.0f}s: {exc}"
+                    f"{target} stayed locked by another process for {waited:.0f}s: {exc}"
                 ) from exc
             sleep_for = min(delay, max(deadline - time.monotonic(), 0.0)) * random.uniform(0.5, 1)
             time.sleep(sleep_for)

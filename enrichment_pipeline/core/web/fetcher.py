@@ -269,6 +269,12 @@ class Fetcher:
         max_age = self.config.cache_ttl_s if max_age_s is None else max(0.0, max_age_s)
         if self.cache is not None and max_age > 0:
             hit = self.cache.get(target.url, max_age)
+            if (
+                hit is not None
+                and hit.error_kind in kinds.TRANSIENT_KINDS
+                and hit.fetched_at.timestamp() < self.config.transient_since
+            ):
+                hit = None  # a passing failure of an earlier run: try again
             if hit is not None and (render != "always" or hit.rendered):
                 self._stats.cache_hits += 1
                 if hit.url != url:

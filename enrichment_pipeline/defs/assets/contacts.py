@@ -10,6 +10,7 @@ import dagster as dg
 import pandas as pd
 
 from enrichment_pipeline.core.extract import scrape_site
+from enrichment_pipeline.core.extract.memo import ExtractionMemo
 from enrichment_pipeline.core.tables import SCRAPED_CONTACTS
 from enrichment_pipeline.core.web import Fetcher, PageCache
 from enrichment_pipeline.defs.assets.common import (
@@ -105,6 +106,8 @@ def scraped_contacts(
     async def run() -> tuple[list[dict[str, Any]], Any]:
         gate = asyncio.Semaphore(web.record_concurrency)
         done = 0
+        # Extractions of cached pages are reused: an unchanged rerun parses nothing again.
+        memo = ExtractionMemo(paths.cache_db)
         fetch_config = web.fetch_config()
         fetch_config = fetch_config.replace(cache_ttl_s=config.ttl_s(fetch_config.cache_ttl_s))
         async with Fetcher(fetch_config, PageCache(paths.cache_db)) as fetcher:
@@ -118,6 +121,7 @@ def scraped_contacts(
                             record["website"],
                             max_pages=config.max_pages,
                             region=settings.region,
+                            memo=memo,
                         )
                         row = _row(
                             int(record["record_id"]),
@@ -138,7 +142,10 @@ def scraped_contacts(
                 progress(done)
                 return row
 
-            rows = await asyncio.gather(*(one(r) for r in matched.to_dict("records")))
+            try:
+                rows = await asyncio.gather(*(one(r) for r in matched.to_dict("records")))
+            finally:
+                memo.close()
             return list(rows), fetcher.stats
 
     scraped, stats = asyncio.run(run())

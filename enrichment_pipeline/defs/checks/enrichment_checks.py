@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from enrichment_pipeline.core.report import grouped_reasons, website_causes
 from enrichment_pipeline.defs.assets.common import unique_records
 from enrichment_pipeline.defs.metadata import counts_table, preview, rate
+from enrichment_pipeline.defs.partitions import uploads_partitions
 
 WARN_MATCH_RATE = 0.5
 WARN_FALLBACK_RATE = 0.1
@@ -31,6 +32,7 @@ def _one_row_per_business(frame: pd.DataFrame, validated: pd.DataFrame) -> tuple
 
 
 @dg.asset_check(
+    partitions_def=uploads_partitions,
     asset="website_matches",
     additional_ins={"validated_records": dg.AssetIn()},
 )
@@ -52,7 +54,7 @@ def matches_cover_every_business(
     )
 
 
-@dg.asset_check(asset="website_matches")
+@dg.asset_check(asset="website_matches", partitions_def=uploads_partitions)
 def match_rate(website_matches: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns when fewer than half of the businesses got a verified website, and says why.
 
@@ -82,6 +84,7 @@ def match_rate(website_matches: pd.DataFrame) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
+    partitions_def=uploads_partitions,
     asset="scraped_contacts",
     additional_ins={"validated_records": dg.AssetIn()},
 )
@@ -109,7 +112,7 @@ def contacts_are_well_formed(
     )
 
 
-@dg.asset_check(asset="scraped_contacts")
+@dg.asset_check(asset="scraped_contacts", partitions_def=uploads_partitions)
 def contact_rate(scraped_contacts: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns when most visited websites yielded no email address, with what went wrong.
 
@@ -140,6 +143,7 @@ def contact_rate(scraped_contacts: pd.DataFrame) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
+    partitions_def=uploads_partitions,
     asset="generated_emails",
     additional_ins={"validated_records": dg.AssetIn()},
 )
@@ -176,7 +180,7 @@ def emails_complete(
     )
 
 
-@dg.asset_check(asset="generated_emails")
+@dg.asset_check(asset="generated_emails", partitions_def=uploads_partitions)
 def fallback_rate(generated_emails: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns when more than 10% of model-written emails were replaced by the template, and why.
 

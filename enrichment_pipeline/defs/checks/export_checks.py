@@ -7,6 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from enrichment_pipeline.core.export.spreadsheet import spreadsheet_safe
+from enrichment_pipeline.defs.partitions import uploads_partitions
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -15,6 +16,7 @@ def _read_csv(path: Path) -> list[list[str]]:
 
 
 @dg.asset_check(
+    partitions_def=uploads_partitions,
     asset="enriched_export",
     additional_ins={"raw_upload": dg.AssetIn()},
 )

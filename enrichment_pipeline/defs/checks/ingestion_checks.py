@@ -5,11 +5,12 @@ import pandas as pd
 
 from enrichment_pipeline.core.report import grouped_reasons
 from enrichment_pipeline.defs.metadata import counts_table, preview, rate
+from enrichment_pipeline.defs.partitions import uploads_partitions
 
 WARN_REJECT_RATE = 0.2
 
 
-@dg.asset_check(asset="raw_upload")
+@dg.asset_check(asset="raw_upload", partitions_def=uploads_partitions)
 def raw_rows_numbered(raw_upload: pd.DataFrame) -> dg.AssetCheckResult:
     """Row numbers run 1..n without gaps or repeats, and the name column has values."""
     numbers = raw_upload["row_number"].tolist()
@@ -23,6 +24,7 @@ def raw_rows_numbered(raw_upload: pd.DataFrame) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
+    partitions_def=uploads_partitions,
     asset="validated_records",
     blocking=True,
     additional_ins={"raw_upload": dg.AssetIn(), "rejected_records": dg.AssetIn()},
@@ -59,7 +61,7 @@ def rows_conserved(
     )
 
 
-@dg.asset_check(asset="validated_records")
+@dg.asset_check(asset="validated_records", partitions_def=uploads_partitions)
 def duplicates_point_to_first_row(validated_records: pd.DataFrame) -> dg.AssetCheckResult:
     """A repeated business points at an earlier row with the same company_key."""
     by_row = dict(
@@ -80,6 +82,7 @@ def duplicates_point_to_first_row(validated_records: pd.DataFrame) -> dg.AssetCh
 
 
 @dg.asset_check(
+    partitions_def=uploads_partitions,
     asset="rejected_records",
     additional_ins={"raw_upload": dg.AssetIn()},
 )

@@ -139,3 +139,25 @@ def test_a_missing_browser_is_an_outcome_not_a_crash() -> None:
         auto, fetcher = render(web, url, "auto", chromium_path="/nonexistent/chromium")
         assert auto.ok and not auto.rendered  # the static page is still returned
         assert fetcher.stats.errors["browser"] == 1
+
+
+def test_rendering_works_with_a_host_map_of_20000_hosts() -> None:
+    # A 10,000-business upload maps ~19,000 hosts; listing them for Chromium's resolver made its
+    # command line too long to start (every render failed). The browser needs no host rules:
+    # every request it makes is answered by the fetcher, which applies the host map.
+    business = js_business()
+    truth = render_site(business)["/contact"].truth
+    assert truth is not None
+    with FixtureWeb() as web:
+        web.add_business(business)
+        many = {f"site{i:05d}.example": web.origin for i in range(20_000)}
+        url = f"{business.website}contact"
+        config = FetchConfig(host_map={**many, **web.host_map}, host_delay_s=0.0)
+
+        async def go() -> FetchResult:
+            async with Fetcher(config) as fetcher:
+                return await fetcher.fetch(url, render="always")
+
+        rendered = asyncio.run(go())
+    assert rendered.ok and rendered.rendered, rendered.error
+    assert all(address in rendered.text for address in truth.emails)
