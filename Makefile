@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 3000
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install install-test install-bench system-deps dagster-home run test lint format bench profile demo reset clean
+.PHONY: install install-test install-bench system-deps dagster-home run test lint format bench profile demo screenshots reset clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ run: install dagster-home
 
 test: install-test system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The real pipeline, offline, on data/samples/ against a local web of fictional .example
+# businesses: websites found, contacts read and emails written in well under a minute.
+demo: install
+	$(BIN)/python -m enrichment_pipeline_tests.fixtures.demo
+
+# Re-capture the README's screenshots (headless Chromium against a real `dagster dev`).
+screenshots: install system-deps
+	$(BIN)/python -m enrichment_pipeline_tests.fixtures.screenshots
 
 # The end-to-end benchmark (4 scenarios at 10,000 records by default; ~25 min on 2 cores).
 # Figures and ratios are printed and written to enrichment_pipeline_tests/bench/out/.

@@ -19,15 +19,8 @@ from typing import Any
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_FILE = 2
-
-STAGES = (
-    ("raw_upload", "Reading file"),
-    ("validated_records", "Validating rows"),
-    ("website_matches", "Finding websites"),
-    ("scraped_contacts", "Scraping contacts"),
-    ("generated_emails", "Writing emails"),
-    ("enriched_export", "Exporting"),
-)
+EXIT_CONFIG = 3
+EXIT_INTERRUPTED = 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,9 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run",
         help="enrich one CSV file and write DIR/<name>.csv, .json and .rejected.csv",
-        description="Enrich one CSV file. Writes <name>.csv, <name>.json and "
-        "<name>.rejected.csv into the output folder. Exit 0 on success, 2 when the file "
-        "cannot be taken (the reason is printed on stderr), 1 when a stage fails.",
+        description="Enrich one CSV file. Writes <name>.csv, <name>.json, <name>.rejected.csv "
+        "and the data-quality report <name>.report.html into the output folder. Exit 0 on "
+        "success, 1 when a stage fails, 2 when the file cannot be taken, 3 when the "
+        "configuration is wrong (nothing ran); the reason and its fix are printed on stderr "
+        "in one line.",
     )
     run.add_argument("file", type=Path, help="the CSV file (any delimiter/encoding)")
     run.add_argument("--out", type=Path, default=None, help="output folder (default data/outbox)")
@@ -57,8 +52,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the expected model calls, tokens and cost; run nothing",
     )
-    run.add_argument("--quiet", action="store_true", help="no progress bars or summary")
-    run.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    run.add_argument(
+        "--quiet", action="store_true", help="no progress bars or summary (errors still print)"
+    )
+    run.add_argument(
+        "--json",
+        action="store_true",
+        help="print the outcome as JSON on stdout (no progress bars): paths, counts, warnings",
+    )
 
     extract = sub.add_parser(
         "extract",
@@ -78,6 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str, code: int) -> int:
+    """One line on stderr: what went wrong and, when it is a known situation, the fix."""
+    from enrichment_pipeline.core.troubleshooting import fix_for
+
+    fix = fix_for(message)
+    if fix and "(fix:" not in message:
+        message = f"{message} (fix: {fix})"
     print(f"enrichment-pipeline: {message}", file=sys.stderr)
     return code
 
@@ -137,10 +144,25 @@ def _run(args: argparse.Namespace) -> int:
     if args.estimate:
         return _estimate(path, args.json)
 
+    from enrichment_pipeline.core.troubleshooting import preflight
+
+    problems = preflight()
+    if problems:
+        return _fail(problems[0].line(), EXIT_CONFIG)
     from enrichment_pipeline.runner import run_file
 
     started = time.perf_counter()
-    outcome = run_file(path, out_dir=args.out, show_progress=not (args.quiet or args.json))
+    try:
+        # Bars only on a terminal: piped or captured stderr (scripts, CI, logs) gets the one-line
+        # error contract and nothing else.
+        bars = not (args.quiet or args.json) and sys.stderr.isatty()
+        outcome = run_file(path, out_dir=args.out, show_progress=bars)
+    except KeyboardInterrupt:
+        return _fail(
+            "interrupted (fix: run the same command again; pages, matches and emails already "
+            "done are reused from the caches)",
+            EXIT_INTERRUPTED,
+        )
     outcome["seconds"] = round(time.perf_counter() - started, 2)
     if args.json:
         print(json.dumps(outcome, indent=2, default=str))
@@ -151,26 +173,61 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _share(part: Any, whole: Any) -> str:
+    return f" ({part / whole:.0%})" if isinstance(part, int) and whole else ""
+
+
 def _print_summary(outcome: dict[str, Any]) -> None:
+    """The final table: the funnel in rows, who wrote the emails, warnings, and the files."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{outcome['file']} → {outcome['upload']}", show_header=False)
-    table.add_column(style="bold")
-    table.add_column()
+    rows_in = outcome.get("rows_in") or 0
+    table = Table(
+        title=f"{outcome['file']}  (upload {outcome['upload']})",
+        show_header=False,
+        title_justify="left",
+    )
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    rejected = outcome.get("rows_rejected") or 0
+    table.add_row("rows in your file", f"{rows_in:,}")
+    table.add_row(
+        "rows not usable",
+        f"{rejected:,}" + (" (reasons in the rejected file below)" if rejected else ""),
+    )
     for label, key in (
-        ("rows in file", "rows_in"),
-        ("enriched rows", "rows_enriched"),
-        ("rejected rows", "rows_rejected"),
-        ("with an email", "rows_with_email"),
+        ("website verified", "rows_with_website"),
+        ("email address found", "rows_with_email"),
+        ("email ready to send", "rows_ready_to_send"),
     ):
-        table.add_row(label, str(outcome.get(key, "")))
-    for status, count in sorted(outcome.get("statuses", {}).items()):
-        table.add_row(f"status {status}", str(count))
-    for label, key in (("CSV", "csv"), ("JSON", "json"), ("rejected", "rejected")):
-        table.add_row(label, str(outcome.get(key, "")))
+        value = outcome.get(key)
+        if value is not None:
+            table.add_row(label, f"{value:,}{_share(value, rows_in)}")
+    statuses = outcome.get("statuses") or {}
+    if statuses:
+        table.add_row("row status", ", ".join(f"{k} {v:,}" for k, v in sorted(statuses.items())))
+    writers = outcome.get("writers") or {}
+    if writers:
+        cost = outcome.get("cost_usd") or 0.0
+        calls = outcome.get("model_calls") or 0
+        written = ", ".join(f"{k} {v:,}" for k, v in writers.items())
+        table.add_row("emails written by", f"{written}; {calls:,} model calls, ${cost:.4f}")
+    for warning in outcome.get("warnings") or []:
+        text = warning["description"] or f"check {warning['check']} did not pass"
+        table.add_row("[yellow]warning[/yellow]", f"{warning['asset']}: {text}")
     table.add_row("time", f"{outcome['seconds']} s")
-    Console(stderr=True).print(table)
+    console = Console(stderr=True)
+    console.print(table)
+    # Paths after the table, whole (soft_wrap): copy-pasteable however narrow the terminal.
+    for label, key in (
+        ("report", "report"),
+        ("CSV", "csv"),
+        ("JSON", "json"),
+        ("rejected rows", "rejected"),
+    ):
+        if outcome.get(key):
+            console.print(f"[bold]{label:>13}[/bold]  {outcome[key]}", soft_wrap=True)
 
 
 if __name__ == "__main__":

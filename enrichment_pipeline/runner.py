@@ -8,57 +8,37 @@ instance named by DAGSTER_HOME (so the run shows in the UI) or an ephemeral one.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+import re
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
-from enrichment_pipeline.core import progress
 from enrichment_pipeline.core.ingest import upload_partition_key
 from enrichment_pipeline.core.paths import data_paths
 from enrichment_pipeline.core.uploads import archive_upload
 from enrichment_pipeline.defs.partitions import uploads_partitions
 from enrichment_pipeline.defs.tags import SOURCE_FILE_TAG, SOURCE_PATH_TAG, TRIGGER_TAG
+from enrichment_pipeline.stage_progress import StageProgress
 
-LABELS = {
-    "website_matches": "Finding websites",
-    "scraped_contacts": "Scraping contacts",
-    "generated_emails": "Writing emails",
-}
+# "enrichment_pipeline.core.writing.config.WriterConfigError: " in front of a message.
+_QUALIFIED_PREFIX = re.compile(r"^(?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*(?:Error|Exception): ")
 
 
-@contextmanager
-def _progress_bars() -> Iterator[None]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def _root_message(error: Any) -> str:
+    """The message of the exception that caused a step failure, without Dagster's wrappers.
 
-    bars = Progress(
-        TextColumn("{task.description:<18}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        transient=False,
-    )
-    tasks: dict[str, Any] = {}
-
-    def listener(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bars.add_task(LABELS.get(stage, stage), total=total)
-        bars.update(tasks[stage], completed=done, total=total)
-
-    with bars, progress.listening(listener):
-        yield
-
-
-def _root_cause(error: Any) -> str:
-    """The innermost error's message: "Exceeded max_retries" says nothing about the cause."""
-    message = "unknown error"
-    while error is not None:
-        if not error.cls_name.startswith("RetryRequested"):
-            message = error.message.strip()
+    A step that failed after its retries reports "Exceeded max_retries"; one that raised reports
+    "DagsterExecutionStepExecutionError: Error occurred while executing op ..."; the user's
+    exception (and its message, which says what to do) is at the end of the cause chain.
+    """
+    message = error.message if error is not None else "unknown error"
+    while error is not None and error.cause is not None:
         error = error.cause
-    return message
+        message = error.message
+    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    return _QUALIFIED_PREFIX.sub("", first)
 
 
 def _failure(result: dg.ExecuteInProcessResult) -> tuple[str, bool]:
@@ -69,10 +49,10 @@ def _failure(result: dg.ExecuteInProcessResult) -> tuple[str, bool]:
         data = event.step_failure_data
         step = event.step_key or ""
         if data.user_failure_data is not None and data.user_failure_data.description:
-            message = data.user_failure_data.description
+            message = data.user_failure_data.description.strip().splitlines()[0]
         else:
-            message = _root_cause(data.error)
-        return f"{step}: {message.splitlines()[0]}", step == "raw_upload"
+            message = _root_message(data.error)
+        return f"{step}: {message}", step == "raw_upload"
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
@@ -80,6 +60,23 @@ def _failure(result: dg.ExecuteInProcessResult) -> tuple[str, bool]:
                 asset = evaluation.asset_key.to_user_string()
                 return f"check {evaluation.check_name} failed on {asset}", False
     return "the run did not finish", False
+
+
+def _warnings(result: dg.ExecuteInProcessResult) -> list[dict[str, str]]:
+    """Asset checks that did not pass, with the reason they give (what the UI shows in yellow)."""
+    found = []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            continue
+        found.append(
+            {
+                "asset": evaluation.asset_key.to_user_string(),
+                "check": evaluation.check_name,
+                "severity": evaluation.severity.value,
+                "description": evaluation.description or "",
+            }
+        )
+    return found
 
 
 def _instance() -> dg.DagsterInstance:
@@ -115,7 +112,8 @@ def run_file(
     # The command line reports failures itself, in one line; Dagster's console log stays quiet.
     run_config = {"ops": ops, "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     job = defs.resolve_job_def("enrich_upload")
-    with _progress_bars() if show_progress else nullcontext():
+    bars = StageProgress() if show_progress else None
+    with bars.live() if bars else nullcontext():
         result = job.execute_in_process(
             partition_key=key,
             instance=instance,
@@ -123,11 +121,14 @@ def run_file(
             tags={SOURCE_PATH_TAG: str(path), SOURCE_FILE_TAG: path.name, TRIGGER_TAG: "cli"},
             raise_on_error=False,
         )
+        if bars:
+            bars.finish(result.success)
     outcome: dict[str, Any] = {
         "ok": result.success,
         "file": path.name,
         "upload": key,
         "run_id": result.run_id,
+        "warnings": _warnings(result),
     }
     if not result.success:
         outcome["error"], outcome["bad_file"] = _failure(result)
@@ -138,10 +139,16 @@ def run_file(
         csv=meta.get("csv"),
         json=meta.get("json"),
         rejected=meta.get("rejected_csv"),
+        report=meta.get("report"),
         rows_in=meta.get("rows_in"),
         rows_enriched=meta.get("rows_enriched"),
         rows_rejected=meta.get("rows_rejected"),
+        rows_with_website=meta.get("rows_with_website"),
         rows_with_email=meta.get("rows_with_email"),
+        rows_ready_to_send=meta.get("rows_ready_to_send"),
+        writers=meta.get("writers", {}),
+        model_calls=meta.get("model_calls"),
+        cost_usd=meta.get("cost_usd"),
         statuses=meta.get("status_counts", {}),
     )
     return outcome

@@ -11,7 +11,11 @@ enrich_upload_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     partitions_def=uploads_partitions,
     executor_def=dg.in_process_executor,
-    description="Everything for one uploaded file: read, validate, match, scrape, write, export.",
+    description=(
+        "Everything for one uploaded file: read it, check the rows, find each business's "
+        "website, read the websites for contacts, write the emails, save the results to the "
+        "outbox. Started by the inbox sensor for every file you drop (and by the command line)."
+    ),
 )
 
 refresh_job = dg.define_asset_job(

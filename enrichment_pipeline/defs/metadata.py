@@ -9,13 +9,14 @@ import pandas as pd
 
 PREVIEW_ROWS = 10
 CELL_CHARS = 48
+REASON_CHARS = 120
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, limit: int = CELL_CHARS) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return ""
     text = str(value).replace("\n", " ").replace("|", "\\|")
-    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def preview(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> dg.MetadataValue:
@@ -37,7 +38,18 @@ def rate(part: int, whole: int) -> float:
 
 def counts_table(counts: Iterable[tuple[str, int]], header: tuple[str, str]) -> dg.MetadataValue:
     lines = [f"| {header[0]} | {header[1]} |", "|---|---|"]
-    lines += [f"| {_cell(k)} | {v} |" for k, v in counts]
+    # Labels here are reasons and statuses, read whole: a longer limit than preview cells.
+    lines += [f"| {_cell(k, REASON_CHARS)} | {v} |" for k, v in counts]
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+def funnel_table(steps: Sequence[tuple[str, int]]) -> dg.MetadataValue:
+    """The funnel as Markdown: each step's rows, share of the first step, and a bar."""
+    total = steps[0][1] if steps else 0
+    lines = ["| step | rows | of your file | |", "|---|---|---|---|"]
+    for label, count in steps:
+        share = count / total if total else 0.0
+        lines.append(f"| {_cell(label)} | {count} | {share:.0%} | {'█' * round(20 * share)} |")
     return dg.MetadataValue.md("\n".join(lines))
 
 

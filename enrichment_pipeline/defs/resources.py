@@ -16,22 +16,34 @@ def misconfigured(what: str, err: Exception) -> dg.Failure:
 
 
 class PipelineSettings(dg.ConfigurableResource):
-    """Where data lives and how uploads are read and validated."""
+    """Where your files live and how uploads are read.
+
+    The data folder holds inbox/ (drop CSV files here), outbox/ (results), archive/ (every upload
+    as received), rejected/ (files that could not be read, with the reason) and the pipeline's
+    own tables and caches. Files above the size or row limits are refused with a message that
+    names the setting to raise.
+    """
 
     data_dir: str = Field(
-        default="data", description="Root of inbox/outbox/archive/... (ENRICH_DATA_DIR)."
+        default="data",
+        description="The data folder: inbox/, outbox/, archive/, rejected/ (ENRICH_DATA_DIR).",
     )
     max_upload_mb: int = Field(
-        default=50, description="Reject files larger than this (ENRICH_MAX_UPLOAD_MB)."
+        default=50, description="Refuse files larger than this many MB (ENRICH_MAX_UPLOAD_MB)."
     )
     max_rows: int = Field(
-        default=100_000, description="Reject files with more data rows (ENRICH_MAX_ROWS)."
+        default=100_000, description="Refuse files with more rows than this (ENRICH_MAX_ROWS)."
     )
     column_map: str = Field(
         default="{}",
-        description='ENRICH_COLUMN_MAP: JSON of your header -> field, e.g. {"Dealer": "name"}.',
+        description=(
+            "Which of your columns is which, when the usual names are not used "
+            '(ENRICH_COLUMN_MAP), e.g. {"Dealer": "name", "Tel.": "phone"}.'
+        ),
     )
-    region: str = Field(default="US", description="Default phone region (ISO country code).")
+    region: str = Field(
+        default="US", description="Country of phone numbers written without +code (ISO code)."
+    )
 
     def paths(self) -> DataPaths:
         return data_paths(self.data_dir)
@@ -44,23 +56,35 @@ class PipelineSettings(dg.ConfigurableResource):
 
 
 class WebResource(dg.ConfigurableResource):
-    """The polite, safe web client's settings (see core/web)."""
+    """How websites are visited: politely, safely, and once.
 
-    concurrency: int = Field(default=64, description="Requests in flight across all hosts.")
-    per_host: int = Field(default=2, description="Requests in flight per host.")
+    robots.txt is read first and obeyed; at most `per_host` requests run at once per site,
+    `host_delay_s` apart, and the client identifies itself as EnrichmentPipelineBot. Private,
+    local and cloud-internal addresses are refused. Pages are cached for `cache_ttl_days`, so a
+    rerun or a repeated business costs no requests.
+    """
+
+    concurrency: int = Field(default=64, description="Requests at once, across all websites.")
+    per_host: int = Field(default=2, description="Requests at once to one website.")
     host_delay_s: float = Field(
-        default=0.5, description="Minimum spacing between requests to one host."
+        default=0.5, description="Seconds between two requests to the same website."
     )
     record_concurrency: int = Field(
-        default=512, description="Businesses worked on at once (their requests share the limits)."
+        default=512,
+        description="Businesses worked on at once (their requests share the limits above).",
     )
     cache_ttl_days: float = Field(
-        default=30, description="Pages younger than this are not refetched."
+        default=30, description="Days a fetched page is reused before it is fetched again."
     )
     host_map_file: str | None = Field(
-        default=None, description="ENRICH_HOST_MAP: JSON host -> loopback origin (tests, demo)."
+        default=None,
+        description="ENRICH_HOST_MAP: a JSON file sending listed hosts to a local server (tests, "
+        "the demo); every other host is unreachable. Leave empty for the real web.",
     )
-    chromium: str | None = Field(default=None, description="ENRICH_CHROMIUM: browser binary.")
+    chromium: str | None = Field(
+        default=None,
+        description="ENRICH_CHROMIUM: browser for JavaScript-built pages (else /usr/bin/chromium).",
+    )
     user_agent: str | None = Field(default=None, description="Override the User-Agent string.")
     _run_started: float = PrivateAttr(default=0.0)
 
@@ -98,17 +122,35 @@ class WebResource(dg.ConfigurableResource):
 
 
 class SearchResource(dg.ConfigurableResource):
-    """Website discovery: search providers (each optional) and how sure a match must be."""
+    """Search engines that find websites missing from your file; each one is optional.
 
-    searxng_url: str | None = Field(default=None, description="SEARXNG_URL: SearXNG instance.")
-    brave_api_key: str | None = Field(default=None, description="BRAVE_API_KEY.")
-    google_api_key: str | None = Field(default=None, description="GOOGLE_API_KEY.")
-    google_cse_id: str | None = Field(default=None, description="GOOGLE_CSE_ID.")
+    Without any, websites come from your file's website column and from domain names guessed
+    from the business name, each verified against the business's phone, address and name.
+    `accept_threshold` is how sure the pipeline must be (0-1) before it uses a website; below it
+    the business is `not_found` or `ambiguous`, with the best candidate kept for review.
+    """
+
+    searxng_url: str | None = Field(
+        default=None, description="SEARXNG_URL: your SearXNG instance (free, self-hosted)."
+    )
+    brave_api_key: str | None = Field(
+        default=None, description="BRAVE_API_KEY: Brave Search API key."
+    )
+    google_api_key: str | None = Field(
+        default=None, description="GOOGLE_API_KEY: Google Programmable Search key."
+    )
+    google_cse_id: str | None = Field(
+        default=None, description="GOOGLE_CSE_ID: the search engine id that goes with the key."
+    )
     brave_min_interval_s: float = Field(
         default=1.0, description="Seconds between Brave calls (free plan: 1 query per second)."
     )
-    accept_threshold: float = Field(default=0.6, description="Minimum confidence to accept a site.")
-    match_ttl_days: float = Field(default=30, description="Reuse a business's match this long.")
+    accept_threshold: float = Field(
+        default=0.6, description="How sure (0-1) the pipeline must be before it uses a website."
+    )
+    match_ttl_days: float = Field(
+        default=30, description="Days a business's verified website is reused by later uploads."
+    )
     guess_domains: bool = Field(
         default=True, description="Try domains built from the name when search finds nothing."
     )
@@ -127,13 +169,22 @@ class SearchResource(dg.ConfigurableResource):
 
 
 class WriterResource(dg.ConfigurableResource):
-    """The email writer: offline templates by default, or any OpenAI-compatible model."""
+    """Who writes the emails: offline templates (default, free) or an OpenAI-compatible model.
 
-    provider: str = Field(default="template", description="LLM_PROVIDER: template or openai.")
-    base_url: str | None = Field(default=None, description="LLM_BASE_URL.")
+    With `openai`, one model call per business (OpenAI, Azure, Ollama, vLLM, llama.cpp, LM
+    Studio...); answers that invent facts fall back to the template. Your identity, offer,
+    signature, postal address and opt-out line come from the sender profile.
+    """
+
+    provider: str = Field(
+        default="template", description="LLM_PROVIDER: 'template' (offline, free) or 'openai'."
+    )
+    base_url: str | None = Field(
+        default=None, description="LLM_BASE_URL: an OpenAI-compatible endpoint (default OpenAI)."
+    )
     api_key: str | None = Field(default=None, description="LLM_API_KEY / OPENAI_API_KEY.")
     model: str | None = Field(default=None, description="LLM_MODEL (default gpt-4o-mini).")
-    concurrency: int = Field(default=16, description="Model calls in flight.")
+    concurrency: int = Field(default=16, description="Model calls at once.")
     sender_profile: str | None = Field(
         default=None, description="Sender profile TOML (default: <data dir>/sender_profile.toml)."
     )

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
-from enrichment_pipeline.core.uploads import find_archived
+from enrichment_pipeline.core.uploads import ArchivedUpload, find_archived
 from enrichment_pipeline.defs.jobs import enrich_upload_job, refresh_job
 from enrichment_pipeline.defs.partitions import uploads_partitions
 from enrichment_pipeline.defs.resources import PipelineSettings
-from enrichment_pipeline.defs.tags import TRIGGER_TAG
+from enrichment_pipeline.defs.tags import SOURCE_FILE_TAG, TRIGGER_TAG
 
 MAX_CATCH_UP_ATTEMPTS = 3
 ACTIVE = [
@@ -64,8 +64,9 @@ def _runs_by_partition(
     cron_schedule="*/15 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description=(
-        "Every 15 minutes: re-runs uploads whose export is missing because a run was "
-        "interrupted or failed (up to 3 attempts each). Rejected files are not retried."
+        "Every 15 minutes: finishes uploads whose results are missing because a run was "
+        "interrupted (a restart, a crash) or failed, up to 3 attempts each; work already done "
+        "is reused from the caches. Files that could not be read are not retried. On by default."
     ),
 )
 def catch_up(context: dg.ScheduleEvaluationContext, settings: PipelineSettings):
@@ -73,7 +74,8 @@ def catch_up(context: dg.ScheduleEvaluationContext, settings: PipelineSettings):
     paths = settings.paths()
     keys = instance.get_dynamic_partitions(uploads_partitions.name)
     exported = set(instance.get_materialized_partitions(dg.AssetKey("enriched_export")))
-    archived = {k for k in keys if find_archived(paths, k) is not None}
+    uploads = {k: find_archived(paths, k) for k in keys}
+    archived = {k for k, upload in uploads.items() if upload is not None}
     active = set(_runs_by_partition(instance, ACTIVE))
     failures = _runs_by_partition(instance, [dg.DagsterRunStatus.FAILURE])
     plan = plan_catch_up(keys, exported, archived, active, failures)
@@ -83,10 +85,15 @@ def catch_up(context: dg.ScheduleEvaluationContext, settings: PipelineSettings):
         dg.RunRequest(
             partition_key=key,
             run_key=f"catch_up:{key}:{attempt}",
-            tags={TRIGGER_TAG: "catch_up"},
+            tags={TRIGGER_TAG: "catch_up", **_source_tag(uploads.get(key))},
         )
         for key, attempt in plan
     ]
+
+
+def _source_tag(upload: ArchivedUpload | None) -> dict[str, str]:
+    """The run tag naming the user's file, so every run in the UI says which file it is for."""
+    return {SOURCE_FILE_TAG: upload.original_name} if upload is not None else {}
 
 
 def refresh_ttl() -> timedelta:
@@ -103,11 +110,12 @@ def plan_refresh(last_matched: Mapping[str, datetime], now: datetime, ttl: timed
     cron_schedule="0 3 * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description=(
-        "Nightly at 03:00: re-verifies websites and re-scrapes contacts of uploads matched more "
-        "than ENRICH_REFRESH_DAYS (30) days ago, then refreshes their emails and exports."
+        "Nightly at 03:00: re-checks the websites and contacts of uploads processed more than "
+        "ENRICH_REFRESH_DAYS (30) days ago, then refreshes their emails and result files. "
+        "Emails of businesses whose facts did not change cost no model calls. On by default."
     ),
 )
-def refresh(context: dg.ScheduleEvaluationContext):
+def refresh(context: dg.ScheduleEvaluationContext, settings: PipelineSettings):
     instance = context.instance
     exported = set(instance.get_materialized_partitions(dg.AssetKey("enriched_export")))
     last: dict[str, datetime] = {}
@@ -125,6 +133,7 @@ def refresh(context: dg.ScheduleEvaluationContext):
     if not due:
         return dg.SkipReason("no upload is older than the refresh TTL")
     day = now.strftime("%Y-%m-%d")
+    paths = settings.paths()
     # "Stale" must mean the same for the caches as for this schedule: pages and matches older
     # than the refresh TTL are fetched again even when the cache TTLs are longer.
     fresh = {"config": {"max_age_days": refresh_ttl().total_seconds() / 86_400}}
@@ -134,7 +143,7 @@ def refresh(context: dg.ScheduleEvaluationContext):
             partition_key=key,
             run_key=f"refresh:{key}:{day}",
             run_config=run_config,
-            tags={TRIGGER_TAG: "refresh"},
+            tags={TRIGGER_TAG: "refresh", **_source_tag(find_archived(paths, key))},
         )
         for key in due
     ]

@@ -20,10 +20,11 @@ SETTLE_SECONDS = 2.0
     minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
-        "Watches the inbox folder (data/inbox/ by default). Each CSV that has finished copying "
-        "becomes an upload partition (file name + content hash) and a run of the whole "
-        "pipeline. Content already processed, under any file name, is not processed again "
-        "(the copy is moved to archive/duplicates/); other files are ignored with a log line."
+        "On by default. Every 5 seconds, looks into the inbox folder (data/inbox/). Each CSV "
+        "that has finished copying becomes an upload (named after the file plus a fingerprint "
+        "of its content) and a run of the whole pipeline; the run is tagged with your file "
+        "name. A file whose content was already processed, under any name, is not processed "
+        "again (it is moved to archive/duplicates/). Other files are left alone."
     ),
 )
 def inbox_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings):

@@ -24,6 +24,9 @@ def _materialized(instance: dg.DagsterInstance, asset: str, key: str) -> None:
 
 
 def _context(instance: dg.DagsterInstance, data_dir: Path, when: datetime):
+    # Use it as a context manager: an unclosed schedule context leaves the instance it opened
+    # from the ref as Dagster's "current" state storage, and later definition loads in the
+    # same process fail on its dead weakref.
     return dg.build_schedule_context(
         instance=instance,
         scheduled_execution_time=when,
@@ -38,13 +41,17 @@ def test_catch_up_requests_uploads_without_an_export(tmp_path: Path) -> None:
         for key in ("done-1", "interrupted-2"):
             _upload(data_dir, key)  # rejected-3's file was moved to rejected/: nothing to run
         _materialized(instance, "enriched_export", "done-1")
-        requests = catch_up(_context(instance, data_dir, datetime.now(UTC)))
+        with _context(instance, data_dir, datetime.now(UTC)) as context:
+            requests = catch_up(context)
         assert [r.partition_key for r in requests] == ["interrupted-2"]
         assert requests[0].run_key == "catch_up:interrupted-2:0"
         assert requests[0].tags["enrich/trigger"] == "catch_up"
+        # The run list names the user's file for catch-up runs too (from the archive sidecar).
+        assert requests[0].tags["enrich/source_file"] == "interrupted-2.csv"
 
         _materialized(instance, "enriched_export", "interrupted-2")
-        result = catch_up(_context(instance, data_dir, datetime.now(UTC)))
+        with _context(instance, data_dir, datetime.now(UTC)) as context:
+            result = catch_up(context)
         assert isinstance(result, dg.SkipReason)
 
 
@@ -56,8 +63,10 @@ def test_refresh_requests_uploads_matched_longer_ago_than_the_ttl(tmp_path: Path
             _materialized(instance, "website_matches", key)
             _materialized(instance, "enriched_export", key)
         now = datetime.now(UTC)
-        assert isinstance(refresh(_context(instance, data_dir, now)), dg.SkipReason)
-        later = refresh(_context(instance, data_dir, now + timedelta(days=31)))
+        with _context(instance, data_dir, now) as context:
+            assert isinstance(refresh(context), dg.SkipReason)
+        with _context(instance, data_dir, now + timedelta(days=31)) as context:
+            later = refresh(context)
         assert sorted(r.partition_key for r in later) == ["a-1", "b-2"]
         assert all(r.run_key.startswith(f"refresh:{r.partition_key}:") for r in later)
         ops = later[0].run_config["ops"]

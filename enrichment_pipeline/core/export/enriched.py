@@ -55,6 +55,8 @@ class ExportSummary:
     status_counts: dict[str, int]
     rows_with_email: int
     columns: list[str]
+    rows_with_website: int = 0  # rows with a verified website (repeats of a business included)
+    rows_ready: int = 0  # rows with an address and a written email: what a mail merge sends
 
 
 def _clean(value: Any) -> Any:
@@ -262,6 +264,12 @@ def _csv_cell(value: Any) -> Any:
     return spreadsheet_safe(str(value))
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _atomic_write(path: Path, write: Any, *, encoding: str, newline: str | None = None) -> None:
     """Write to a temp file in the same folder, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -269,6 +277,8 @@ def _atomic_write(path: Path, write: Any, *, encoding: str, newline: str | None 
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
             write(handle)
+        # mkstemp creates 0600; outputs are ordinary files the user's other tools must read.
+        os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -327,4 +337,6 @@ def write_outputs(
         status_counts=counts,
         rows_with_email=sum(1 for r in rows if r.get("primary_email")),
         columns=columns,
+        rows_with_website=sum(1 for r in rows if r.get("website")),
+        rows_ready=sum(1 for r in rows if r.get("primary_email") and r.get("email_body")),
     )

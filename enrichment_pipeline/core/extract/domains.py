@@ -15,8 +15,10 @@ _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 def split_host(host: str) -> tuple[str, str]:
     """Return (registered domain, public suffix) for a host; ("", "") when it has neither.
 
-    A host without a known public suffix (an IP address, `localhost`, `shop.test`) is its own
-    registered domain with an empty suffix, so two URLs on it still count as the same site.
+    A host without a known public suffix has an empty suffix. Its registered domain is its last
+    two labels (`www.shop.example` -> `shop.example`: reserved test and demo names such as
+    `.example` and `.test` are not on the public-suffix list, yet `www.` must still be the same
+    site), or the host itself for an IP address or a single label.
     """
     host = host.strip().strip(".").lower()
     if not host:
@@ -24,6 +26,9 @@ def split_host(host: str) -> tuple[str, str]:
     parts = _EXTRACT(host)
     if parts.suffix and parts.domain:
         return f"{parts.domain}.{parts.suffix}", parts.suffix
+    labels = host.split(".")
+    if len(labels) > 2 and not labels[-1].isdigit():
+        return ".".join(labels[-2:]), ""
     return host, ""
 
 

@@ -89,11 +89,14 @@ def scraped_contacts(
     web: WebResource,
     website_matches: pd.DataFrame,
 ) -> dg.Output[pd.DataFrame]:
-    """Emails, phones, social profiles and decision makers from each matched website.
+    """Emails, phone numbers, social profiles and decision makers from each business's website.
 
-    The homepage and up to six contact/about/staff pages per site (robots.txt decides first;
-    the browser renders pages that are built by JavaScript). Every value keeps the URL and time
-    it came from (`sources`). Businesses without a matched site get a `no_website` row.
+    For every business with a verified website, the homepage and up to six contact, about and
+    staff pages are read. The site's robots.txt is obeyed (a site that asks crawlers to stay
+    away is marked `blocked` and not read), requests are spaced out per site, and pages built by
+    JavaScript are opened in a headless browser. Every value keeps the page and time it came
+    from (`sources`), so you can always show where an address was found. Businesses without a
+    website get a `no_website` row.
     """
     timer = Timer()
     paths = settings.paths()
@@ -161,6 +164,7 @@ def scraped_contacts(
     return dg.Output(
         frame,
         metadata={
+            "dagster/row_count": len(frame),
             "sites_scraped": len(matched),
             "with_email": with_email,
             "emails_found_rate": rate(with_email, len(matched)),

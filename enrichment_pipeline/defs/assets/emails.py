@@ -59,13 +59,16 @@ def generated_emails(
     website_matches: pd.DataFrame,
     scraped_contacts: pd.DataFrame,
 ) -> dg.Output[pd.DataFrame]:
-    """Three subject lines, an icebreaker, a hot button and a body per business.
+    """A personalised cold email per business: three subject lines, an icebreaker, the pain
+    point to lead with ("hot button") and the body.
 
-    Grounded only in facts we found (name, city, website, decision maker, short snippets from
-    the site). The default writer is offline templates; with LLM_PROVIDER=openai any
-    OpenAI-compatible model writes, one call per business, and answers that invent facts or
-    break the rules fall back to the template with the reason recorded. Unchanged businesses
-    are answered from the cache: no repeated calls or cost.
+    Written only from facts actually found (name, city, website, decision maker, short quotes
+    from the site), never invented. By default an offline template writes them (free). With
+    LLM_PROVIDER=openai, any OpenAI-compatible model writes one email per business in one call;
+    an answer that invents facts or breaks the rules is replaced by the template and the reason
+    recorded (see the fallback_rate check). The sender (you, your offer, signature, postal
+    address, opt-out line) comes from `sender_profile.toml`. Tokens and cost are shown below;
+    businesses already written for earlier are answered from a cache at no cost.
     """
     timer = Timer()
     records = unique_records(validated_records)
@@ -118,6 +121,7 @@ def generated_emails(
     return dg.Output(
         frame,
         metadata={
+            "dagster/row_count": len(frame),
             "emails": len(emails),
             "by_writer": counts_table(sorted(totals["writers"].items()), ("writer", "emails")),
             "fallbacks": sum(totals["fallback_reasons"].values()),

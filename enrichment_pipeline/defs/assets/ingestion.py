@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from enrichment_pipeline.core import progress
 from enrichment_pipeline.core.ingest import (
     IngestConfig,
     UploadError,
@@ -73,14 +74,17 @@ def _locate_upload(
 def raw_upload(
     context: dg.AssetExecutionContext, config: RawUploadConfig, settings: PipelineSettings
 ) -> dg.Output[pd.DataFrame]:
-    """The uploaded file exactly as read: every column kept as text, with row numbers.
+    """Your uploaded file, exactly as read: every column kept as text, each row numbered.
 
-    The file is copied to the archive first, so reruns and backfills work after the inbox copy
-    is gone. Encodings (UTF-8, BOM, Windows-1252), delimiters and header names are detected;
-    a file that cannot be read is moved to `rejected/` with an `.error.txt` saying why, and the
-    run fails with that message.
+    The file is first copied to the archive (`data/archive/`), so it can be processed again
+    later even after it left the inbox. The encoding (UTF-8, Excel's Windows-1252...), the
+    separator (comma, semicolon, tab) and which of your columns holds the name, address, phone
+    and website are detected. A file that cannot be used (empty, no name column, an Excel file
+    renamed .csv, too big) is moved to `data/rejected/` with a `.error.txt` that says why and
+    what to do, and the run stops with that message.
     """
     timer = Timer()
+    progress.report("raw_upload", 0, 0)
     upload = _locate_upload(context, config, settings)
     ingest_config = IngestConfig(
         max_bytes=int(settings.max_upload_mb * 1024 * 1024),
@@ -100,9 +104,11 @@ def raw_upload(
     frame["source_file"] = upload.original_name
     for warning in result.warnings:
         context.log.warning(f"{upload.original_name}: {warning}")
+    progress.report("raw_upload", len(frame), len(frame))
     return dg.Output(
         frame,
         metadata={
+            "dagster/row_count": len(frame),
             "source_file": upload.original_name,
             "archived_copy": dg.MetadataValue.path(str(upload.path)),
             "rows": len(frame),
@@ -130,17 +136,22 @@ def raw_upload(
     outs={
         "validated_records": dg.AssetOut(
             description=(
-                "Rows that passed validation, normalised: display and matching names, street/city/"
-                "state/ZIP, phone in E.164 (raw kept), canonical website, a stable company_key. "
-                "Repeats of a business in the same file point at the first row (duplicate_of)."
+                "The rows of your file that can be worked on, tidied up: the business name, "
+                "street, city, state and ZIP split out, the phone number in international form "
+                "(+13055550100), the website reduced to its homepage, and a stable company_key. "
+                "A business listed twice points at its first row (duplicate_of), so it is "
+                "researched and emailed once."
             ),
             metadata={"partition_expr": "upload_id", **column_schema("validated_records")},
             kinds={"duckdb", "pandas"},
         ),
         "rejected_records": dg.AssetOut(
             description=(
-                "Rows that could not be used, each with the specific reason. Together with "
-                "validated_records they hold every row of the file, never fewer."
+                "The rows of your file that could not be used, each with the specific reason "
+                "(for example: missing business name; a phone number that is not real and no "
+                "address or website to go by). Together with validated_records they hold every "
+                "row of your file: nothing is ever dropped silently. Also written to "
+                "<name>.rejected.csv in the outbox."
             ),
             metadata={"partition_expr": "upload_id", **column_schema("rejected_records")},
             kinds={"duckdb", "pandas"},
@@ -151,17 +162,20 @@ def raw_upload(
 def validated_and_rejected_records(
     context: dg.AssetExecutionContext, settings: PipelineSettings, raw_upload: pd.DataFrame
 ):
-    """Validate (Pandera) and normalise the raw rows; route failures to rejected_records."""
+    """Check every row (Pandera) and tidy the good ones; the rest go to rejected_records."""
     timer = Timer()
+    progress.report("validated_records", 0, len(raw_upload))
     result = validate_records(raw_upload, region=settings.region)
     valid, rejected = result.valid, result.rejected
     total = len(raw_upload)
     duplicates = int(valid["duplicate_of"].notna().sum()) if len(valid) else 0
     reasons = Counter(rejected["reason"]).most_common(10) if len(rejected) else []
+    progress.report("validated_records", total, total)
     yield dg.Output(
         valid,
         output_name="validated_records",
         metadata={
+            "dagster/row_count": len(valid),
             "rows": len(valid),
             "rows_in_file": total,
             "valid_rate": rate(len(valid), total),
@@ -189,6 +203,7 @@ def validated_and_rejected_records(
         rejected,
         output_name="rejected_records",
         metadata={
+            "dagster/row_count": len(rejected),
             "rows": len(rejected),
             "reject_rate": rate(len(rejected), total),
             "top_reasons": counts_table(reasons, ("reason", "rows")),

@@ -119,6 +119,7 @@ def website_matches(
     return dg.Output(
         frame,
         metadata={
+            "dagster/row_count": len(frame),
             "businesses": len(matches),
             "matched": statuses.get("matched", 0),
             "match_rate": rate(statuses.get("matched", 0), len(matches)),

@@ -7,6 +7,7 @@ import dagster as dg
 import pandas as pd
 from email_validator import EmailNotValidError, validate_email
 
+from enrichment_pipeline.core.report import grouped_reasons, website_causes
 from enrichment_pipeline.defs.assets.common import unique_records
 from enrichment_pipeline.defs.metadata import counts_table, preview, rate
 from enrichment_pipeline.defs.partitions import uploads_partitions
@@ -38,7 +39,11 @@ def _one_row_per_business(frame: pd.DataFrame, validated: pd.DataFrame) -> tuple
 def matches_cover_every_business(
     website_matches: pd.DataFrame, validated_records: pd.DataFrame
 ) -> dg.AssetCheckResult:
-    """Exactly one match row per business; confidences in [0, 1]; matched rows name a site."""
+    """Every business has exactly one website answer (found or not), with a sane confidence.
+
+    Fails if a business is missing or answered twice, a confidence is outside 0-1, or a
+    "matched" row names no website: a sign of a bug, not of your data.
+    """
     ok, meta = _one_row_per_business(website_matches, validated_records)
     conf = website_matches["confidence"].fillna(0)
     in_range = bool(((conf >= 0) & (conf <= 1)).all())
@@ -51,21 +56,30 @@ def matches_cover_every_business(
 
 @dg.asset_check(asset="website_matches", partitions_def=uploads_partitions)
 def match_rate(website_matches: pd.DataFrame) -> dg.AssetCheckResult:
-    """Warns when fewer than half of the businesses got a verified website."""
+    """Warns when fewer than half of the businesses got a verified website, and says why.
+
+    The warning names the most common cause (for example "no website found": configure a search
+    provider) and lists the businesses without a website and their best candidate.
+    """
     statuses = Counter(website_matches["status"])
     share = rate(statuses.get("matched", 0), len(website_matches))
-    review = website_matches[website_matches["status"].isin(["ambiguous", "not_found"])]
+    unmatched = website_matches[website_matches["status"] != "matched"]
+    reasons = website_causes(unmatched.get("error", [None] * len(unmatched)))
+    low = share < WARN_MATCH_RATE and not website_matches.empty
+    description = None
+    if low:
+        top = f"; most common reason: {reasons[0][0]} ({reasons[0][1]})" if reasons else ""
+        description = f"only {share:.0%} of businesses got a verified website{top}"
     return dg.AssetCheckResult(
-        passed=share >= WARN_MATCH_RATE or website_matches.empty,
+        passed=not low,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "match_rate": share,
             "by_status": counts_table(sorted(statuses.items()), ("status", "rows")),
-            "unmatched": preview(review, ["record_id", "status", "error", "review_candidate"]),
+            "reasons": counts_table(reasons, ("reason", "businesses")),
+            "unmatched": preview(unmatched, ["record_id", "status", "error", "review_candidate"]),
         },
-        description=None
-        if share >= WARN_MATCH_RATE
-        else f"only {share:.0%} of businesses matched; see 'unmatched' for the reasons",
+        description=description,
     )
 
 
@@ -77,7 +91,10 @@ def match_rate(website_matches: pd.DataFrame) -> dg.AssetCheckResult:
 def contacts_are_well_formed(
     scraped_contacts: pd.DataFrame, validated_records: pd.DataFrame
 ) -> dg.AssetCheckResult:
-    """One row per business; every stored email is syntactically valid; phones are E.164."""
+    """Every business has one contact row; every email address is valid; phones are +1... numbers.
+
+    Fails on a malformed address or phone number, which would break a mail merge or a dialer.
+    """
     ok, meta = _one_row_per_business(scraped_contacts, validated_records)
     bad_emails, bad_phones = [], []
     for emails, phones in zip(scraped_contacts["emails"], scraped_contacts["phones"], strict=True):
@@ -97,20 +114,31 @@ def contacts_are_well_formed(
 
 @dg.asset_check(asset="scraped_contacts", partitions_def=uploads_partitions)
 def contact_rate(scraped_contacts: pd.DataFrame) -> dg.AssetCheckResult:
-    """Warns when most scraped sites yielded no email, with the page errors behind it."""
+    """Warns when most visited websites yielded no email address, with what went wrong.
+
+    Typical causes: sites that hide addresses behind contact forms, sites whose robots.txt asks
+    crawlers to stay away (status blocked), or sites that did not load (status error).
+    """
     scraped = scraped_contacts[scraped_contacts["status"] != "no_website"]
     share = rate(int(scraped["primary_email"].notna().sum()), len(scraped))
     statuses = Counter(scraped["status"])
+    without = scraped[scraped["primary_email"].isna()]
+    errors = without.get("error", pd.Series(None, index=without.index, dtype=object))
+    reasons = grouped_reasons(errors.where(errors.notna(), "no address on the pages read"))
+    low = share < 0.5 and not scraped.empty
+    description = None
+    if low:
+        top = f"; most common: {reasons[0][0]} ({reasons[0][1]})" if reasons else ""
+        description = f"only {share:.0%} of visited websites yielded an email address{top}"
     return dg.AssetCheckResult(
-        passed=share >= 0.5 or scraped.empty,
+        passed=not low,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "emails_found_rate": share,
             "by_status": counts_table(sorted(statuses.items()), ("status", "sites")),
+            "without_email": counts_table(reasons, ("reason", "sites")),
         },
-        description=None
-        if share >= 0.5 or scraped.empty
-        else f"only {share:.0%} of sites yielded an email",
+        description=description,
     )
 
 
@@ -122,7 +150,10 @@ def contact_rate(scraped_contacts: pd.DataFrame) -> dg.AssetCheckResult:
 def emails_complete(
     generated_emails: pd.DataFrame, validated_records: pd.DataFrame
 ) -> dg.AssetCheckResult:
-    """Every business has an email with all fields filled and three distinct subject lines."""
+    """Every business got a complete email: three different subject lines, icebreaker, body.
+
+    Fails if any field is empty or two subject lines are the same.
+    """
     ok, meta = _one_row_per_business(generated_emails, validated_records)
     fields = ["subject_1", "subject_2", "subject_3", "icebreaker", "hot_button", "email_body"]
     empty = int(
@@ -151,15 +182,26 @@ def emails_complete(
 
 @dg.asset_check(asset="generated_emails", partitions_def=uploads_partitions)
 def fallback_rate(generated_emails: pd.DataFrame) -> dg.AssetCheckResult:
-    """Warns when more than 10% of model answers were replaced by the template, with reasons."""
+    """Warns when more than 10% of model-written emails were replaced by the template, and why.
+
+    A model answer is replaced when it invents facts, breaks the rules or does not answer; the
+    reasons say which (an overloaded endpoint, a model too small for the task, a bad prompt).
+    """
     fallbacks = generated_emails[generated_emails["writer"] == "template_fallback"]
     share = rate(len(fallbacks), len(generated_emails))
-    reasons = Counter(fallbacks["fallback_reason"].fillna("unknown")).most_common(5)
+    reasons = grouped_reasons(fallbacks["fallback_reason"], top=5) if len(fallbacks) else []
+    too_many = share > WARN_FALLBACK_RATE
     return dg.AssetCheckResult(
-        passed=share <= WARN_FALLBACK_RATE,
+        passed=not too_many,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"fallback_rate": share, "reasons": counts_table(reasons, ("reason", "emails"))},
-        description=None
-        if share <= WARN_FALLBACK_RATE
-        else f"{share:.0%} of emails fell back to the template; top reason: {reasons[0][0]}",
+        metadata={
+            "fallback_rate": share,
+            "fallbacks": len(fallbacks),
+            "reasons": counts_table(reasons, ("reason", "emails")),
+            "fallback_rows": preview(fallbacks, ["record_id", "fallback_reason", "model"]),
+        },
+        description=f"{share:.0%} of emails fell back to the template; top reason: "
+        f"{reasons[0][0]} ({reasons[0][1]})"
+        if too_many and reasons
+        else None,
     )

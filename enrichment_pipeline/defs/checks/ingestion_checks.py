@@ -1,11 +1,10 @@
 """Checks on the uploaded rows: nothing lost between the file and the two record tables."""
 
-from collections import Counter
-
 import dagster as dg
 import pandas as pd
 
-from enrichment_pipeline.defs.metadata import counts_table, rate
+from enrichment_pipeline.core.report import grouped_reasons
+from enrichment_pipeline.defs.metadata import counts_table, preview, rate
 from enrichment_pipeline.defs.partitions import uploads_partitions
 
 WARN_REJECT_RATE = 0.2
@@ -88,18 +87,31 @@ def duplicates_point_to_first_row(validated_records: pd.DataFrame) -> dg.AssetCh
     additional_ins={"raw_upload": dg.AssetIn()},
 )
 def rejection_rate(rejected_records: pd.DataFrame, raw_upload: pd.DataFrame) -> dg.AssetCheckResult:
-    """Warns when more than 20% of the file's rows were rejected; every reject has a reason."""
+    """Warns when more than 20% of your file's rows could not be used, with the main reasons.
+
+    Rows are rejected for a missing business name, or a phone that is not a real number with no
+    address or website to identify the business instead. They are listed with the reason in
+    `<name>.rejected.csv`: fix them and drop the corrected file again. Fails (error) if a
+    rejected row has no reason, which would be a bug.
+    """
     share = rate(len(rejected_records), len(raw_upload))
-    reasons = Counter(rejected_records["reason"]).most_common(5)
+    reasons = grouped_reasons(rejected_records["reason"], top=5)
     without_reason = int(rejected_records["reason"].fillna("").eq("").sum())
     too_many = share > WARN_REJECT_RATE
+    description = None
+    if len(rejected_records) and reasons:
+        description = (
+            f"{len(rejected_records)} of {len(raw_upload)} rows ({share:.0%}) could not be used; "
+            f"most common: {reasons[0][0]} ({reasons[0][1]})"
+        )
     return dg.AssetCheckResult(
         passed=not too_many and without_reason == 0,
         severity=dg.AssetCheckSeverity.ERROR if without_reason else dg.AssetCheckSeverity.WARN,
-        metadata={"reject_rate": share, "top_reasons": counts_table(reasons, ("reason", "rows"))},
-        description=(
-            f"{share:.0%} of rows rejected; most common: {reasons[0][0]}"
-            if too_many and reasons
-            else None
-        ),
+        metadata={
+            "reject_rate": share,
+            "rejected": len(rejected_records),
+            "top_reasons": counts_table(reasons, ("reason", "rows")),
+            "rejected_rows": preview(rejected_records, ["row_number", "reason"]),
+        },
+        description=description,
     )

@@ -12,12 +12,16 @@ from pathlib import Path
 from enrichment_pipeline_tests.integration.pipeline.helpers import write_csv
 
 CLI = [sys.executable, "-m", "enrichment_pipeline.cli"]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    # PYTHONPATH: the child imports this checkout's package even when the venv's editable
+    # install points at another one (a git worktree sharing the venv).
+    pythonpath = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
     return subprocess.run(
         [*CLI, *args],
-        env={**os.environ, **env},
+        env={**os.environ, "PYTHONPATH": pythonpath, **env},
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -97,7 +101,7 @@ def test_extract_prints_the_design_shape(tmp_path: Path) -> None:
     assert data["socials"]["facebook"] == ["https://www.facebook.com/sunshineford"]
 
 
-def test_a_settings_mistake_fails_once_with_the_reason(tmp_path: Path, fixture_web) -> None:
+def test_a_settings_mistake_stops_before_the_run_with_the_fix(tmp_path: Path, fixture_web) -> None:
     source = write_csv(tmp_path / "leads.csv", fixture_web.generated[:2])
     env = {
         "ENRICH_DATA_DIR": str(tmp_path / "data"),
@@ -105,7 +109,8 @@ def test_a_settings_mistake_fails_once_with_the_reason(tmp_path: Path, fixture_w
         "DAGSTER_HOME": "",
     }
     done = _run(["run", str(source), "--quiet"], env, tmp_path)
-    assert done.returncode == 1
+    assert done.returncode == 3  # configuration: nothing ran
     [line] = done.stderr.strip().splitlines()
-    assert "website_matches" in line and "ENRICH_HOST_MAP" in line and "missing-hosts.json" in line
+    assert "ENRICH_HOST_MAP" in line and "missing-hosts.json" in line and "(fix: " in line
     assert "max_retries" not in line
+    assert not list((tmp_path / "data" / "archive").glob("*.csv"))  # the file was not taken

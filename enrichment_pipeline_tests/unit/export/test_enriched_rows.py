@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -197,3 +198,7 @@ def test_written_files_account_for_every_row_and_are_safe(tmp_path: Path) -> Non
     data = json.loads(summary.paths.json.read_text(encoding="utf-8"))
     assert data[0]["icebreaker"] == "=HYPERLINK(1)"  # the JSON keeps raw values
     assert summary.status_counts == {"ok": 1, "no_website": 1, "duplicate": 1}
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in (summary.paths.csv, summary.paths.json, summary.paths.rejected):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600

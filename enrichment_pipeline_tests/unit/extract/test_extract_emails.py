@@ -125,3 +125,20 @@ def test_clean_address_normalises_and_validates() -> None:
     assert clean_address("john@localhost") is None
     assert clean_address("info@dealer.test", "dealer.test") == "info@dealer.test"
     assert email_kind("info2@dealer.com") == "role"
+
+
+def test_on_domain_holds_for_www_sites_on_reserved_test_domains() -> None:
+    # `.example` is not on the public-suffix list; www.<name>.example is still <name>.example.
+    from enrichment_pipeline.core.extract.domains import registered_domain, same_site
+
+    assert registered_domain("www.palmettobayford.example") == "palmettobayford.example"
+    assert same_site("www.palmettobayford.example", "palmettobayford.example")
+    assert registered_domain("127.0.0.1") == "127.0.0.1"
+    assert registered_domain("localhost") == "localhost"
+    page = extract_page(
+        "<html><body><a href='mailto:sales@palmettobayford.example'>Email</a></body></html>",
+        "https://www.palmettobayford.example/contact",
+    )
+    assert [(e.address, e.on_domain) for e in page.emails] == [
+        ("sales@palmettobayford.example", True)
+    ]
