@@ -105,3 +105,23 @@ def test_a_bad_file_is_moved_aside_and_the_run_fails_with_the_reason(
     assert (data_dir / "rejected" / "Q3 leads.csv").exists()
     note = (data_dir / "rejected" / "Q3 leads.csv.error.txt").read_text()
     assert description.removeprefix("Q3 leads.csv: ") in note
+
+
+def test_validated_records_output_is_typed_by_the_pandera_contract() -> None:
+    from enrichment_pipeline.defs.assets.ingestion import VALID_RECORDS_TYPE
+
+    broken = pd.DataFrame(
+        {
+            "row_number": [1],
+            "company_key": [None],
+            "name": ["Sunshine Ford"],
+        }
+    )
+    # A frame that breaks the contract (missing columns, a null key) fails the type check.
+    assert not dg.check_dagster_type(VALID_RECORDS_TYPE, broken).success
+    # What validate_records produces for the sample passes it.
+    from enrichment_pipeline.core.ingest import read_upload
+    from enrichment_pipeline.core.normalize import validate_records
+
+    valid = validate_records(read_upload(SAMPLE).frame).valid
+    assert dg.check_dagster_type(VALID_RECORDS_TYPE, valid).success

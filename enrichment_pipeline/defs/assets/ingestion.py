@@ -1,10 +1,12 @@
 """Stage 1: read the uploaded file, then validate and normalise its rows."""
 
+import warnings
 from collections import Counter
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from dagster_pandera import pandera_schema_to_dagster_type
 
 from enrichment_pipeline.core import progress
 from enrichment_pipeline.core.ingest import (
@@ -13,7 +15,7 @@ from enrichment_pipeline.core.ingest import (
     read_upload,
     upload_partition_key,
 )
-from enrichment_pipeline.core.normalize import validate_records
+from enrichment_pipeline.core.normalize import ValidRecords, validate_records
 from enrichment_pipeline.core.uploads import (
     ArchivedUpload,
     archive_upload,
@@ -26,6 +28,10 @@ from enrichment_pipeline.defs.resources import PipelineSettings
 from enrichment_pipeline.defs.schemas import column_schema
 
 GROUP = "ingestion"
+with warnings.catch_warnings():
+    # Beta API; the warning would break the command line's one-line error contract on stderr.
+    warnings.simplefilter("ignore", dg.BetaWarning)
+    VALID_RECORDS_TYPE = pandera_schema_to_dagster_type(ValidRecords)
 
 
 class RawUploadConfig(dg.Config):
@@ -144,6 +150,9 @@ def raw_upload(
             ),
             metadata={"partition_expr": "upload_id", **column_schema("validated_records")},
             kinds={"duckdb", "pandas"},
+            # The Pandera contract as the output's Dagster type: shown in the UI, and checked
+            # again on the way out (a bug in normalisation fails loudly instead of storing).
+            dagster_type=VALID_RECORDS_TYPE,
         ),
         "rejected_records": dg.AssetOut(
             description=(
