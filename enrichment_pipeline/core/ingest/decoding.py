@@ -191,8 +191,25 @@ _NON_LATIN = re.compile(
 )
 
 
+_HIGH_BYTE_RUN = re.compile(rb"[\x80-\xff]+")
+
+
 def _is_non_latin(encoding: str) -> bool:
     return bool(_NON_LATIN.search(encoding.lower().replace("-", "_")))
+
+
+def _high_bytes_come_in_words(sample: bytes) -> bool:
+    """True when most non-ASCII bytes sit next to other non-ASCII bytes.
+
+    Cyrillic, Greek, Hebrew, Arabic and Thai words are all high bytes, and CJK characters are
+    written two bytes at a time and run together; Western text has an accent alone between ASCII
+    letters ("Ni\xf1o"). Without this test a short Spanish list whose "\xf1o" happens to be a
+    valid Big5 pair comes back as Chinese.
+    """
+    runs = _HIGH_BYTE_RUN.findall(sample)
+    total = sum(len(run) for run in runs)
+    isolated = sum(1 for run in runs if len(run) == 1)
+    return total > 0 and isolated * 2 < total
 
 
 def _decodes_as_western(sample: bytes) -> bool:
@@ -208,7 +225,12 @@ def _detect_single_byte(data: bytes, filename: str) -> str:
     sample = b"\n".join(m.group(0) for m in _NON_ASCII_LINE.finditer(data[: 8 * _SAMPLE_BYTES]))
     sample = sample[:_SAMPLE_BYTES] or data[:_SAMPLE_BYTES]
     best = from_bytes(sample).best()
-    if best is not None and _is_non_latin(best.encoding) and best.chaos <= _CP1252_TOLERANCE:
+    if (
+        best is not None
+        and _is_non_latin(best.encoding)
+        and best.chaos <= _CP1252_TOLERANCE
+        and (_high_bytes_come_in_words(sample) or not _decodes_as_western(sample))
+    ):
         return best.encoding  # a clean Cyrillic, Greek, Hebrew, Arabic, Thai or CJK reading
     if _decodes_as_western(sample):
         # Our users' lists come from US/European Excel: a Western reading that decodes cleanly
