@@ -210,8 +210,9 @@ def stage_figures(home: Path, run_id: str, measured: Measured, records: int) -> 
                     pages_per_s=round(pages / wall, 1) if wall > 0 else None,
                     cpu_ms_per_page=round(1000 * cpu / pages, 3) if pages else None,
                 )
-                if "pages_rendered" in meta:
-                    figures["pages_rendered"] = int(meta["pages_rendered"])
+                for key in ("pages_rendered", "pages_filled_from_data"):
+                    if key in meta:
+                        figures[key] = int(meta[key])
             if name == "generated_emails":
                 figures.update(
                     llm_calls=int(meta.get("model_calls", 0)),

@@ -61,6 +61,9 @@ class FetchConfig:
     # script-built pages: 2 -> 23.3 s, 8 -> 11.4 s, at ~0.15-0.3 CPU-s per render either way.
     render_pool: int = 16
     render_timeout_s: float = 15.0
+    # Before rendering, read the same-site JSON endpoints the page's scripts request; when they
+    # carry contact data the browser is not started for the page (see `data_endpoints`).
+    read_data_endpoints: bool = True
     # Beyond the published interface (all optional):
     # Operator-configured origins (e.g. a self-hosted SearXNG on localhost) that `fetch_json` may
     # reach even when they are private addresses. Never used for page fetches.

@@ -30,6 +30,13 @@ from httpx_aiohttp import AiohttpTransport
 
 from enrichment_pipeline.core.web import result as kinds
 from enrichment_pipeline.core.web.config import FetchConfig, origin_of
+from enrichment_pipeline.core.web.data_endpoints import (
+    endpoint_urls,
+    has_contact_signals,
+    json_fragments,
+    script_sources,
+    splice,
+)
 from enrichment_pipeline.core.web.decoding import (
     ACCEPT_ENCODING,
     BodyDecoder,
@@ -56,6 +63,9 @@ _RETRYABLE = frozenset({kinds.CONNECTION, kinds.HTTP_5XX, kinds.HTTP_429})
 _ACCEPT_HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 _PAGE, _ROBOTS, _JSON, _RESOURCE = "page", "robots", "json", "resource"
 _ROBOTS_IN_MEMORY = 4096
+# Script/JSON bodies kept between the data-endpoint pass and a render of the same page: enough
+# for the renders in flight (render_pool 16, a few scripts each), bounded by the size cap each.
+_RESOURCE_MEMO_ITEMS = 48
 
 
 @dataclass(slots=True)
@@ -78,6 +88,9 @@ class Fetcher:
         self.config = config if config is not None else FetchConfig.from_env()
         self.cache = cache
         self._stats = FetchStats()
+        # Script bodies read while looking for data endpoints, kept for the browser when it
+        # renders the same page anyway (each is used once; bounded by `_RESOURCE_MEMO_ITEMS`).
+        self._resource_memo: OrderedDict[str, tuple[int, str | None, bytes]] = OrderedDict()
         cfg = self.config
         self._trusted_origins = frozenset(origin_of(o) for o in cfg.trusted_origins)
         self._resolver = GuardedResolver(
@@ -232,6 +245,9 @@ class Fetcher:
         target = parse_target(url)
         if isinstance(target, str):
             return None
+        remembered = self._resource_memo.pop(target.url, None)
+        if remembered is not None:
+            return remembered
         await self._ensure_open()
         visited = {target.url}
         for _ in range(self.config.max_redirects + 1):
@@ -376,6 +392,11 @@ class Fetcher:
     async def _maybe_render(self, static: FetchResult, render: RenderMode) -> FetchResult:
         if render == "auto" and not needs_rendering(static.text):
             return static
+        if self.config.read_data_endpoints:
+            filled = await self._fill_from_data_endpoints(static)
+            if filled is not None:
+                self._stats.data_endpoint_pages += 1
+                return filled
         from enrichment_pipeline.core.web.browser import BrowserRenderer
 
         if self._renderer is None:
@@ -389,6 +410,49 @@ class Fetcher:
             self._stats.errors[kinds.BROWSER] += 1
             return static
         return rendered
+
+    async def _fill_from_data_endpoints(self, static: FetchResult) -> FetchResult | None:
+        """The page with the JSON its scripts load spliced in, when that carries contact data.
+
+        `rendered` is set on the result: the script-built content is filled in, as a render
+        would, so the cache serves it to later `render="always"` requests too.
+        """
+        external, inline = script_sources(static.text, static.final_url)
+        answers = await asyncio.gather(*(self.fetch_resource(url) for url in external))
+        scripts = list(inline)
+        for url, answer in zip(external, answers, strict=True):
+            if answer is not None and 200 <= answer[0] < 300:
+                scripts.append(answer[2].decode("utf-8", "replace"))
+                self._remember_resource(url, answer)
+        loaded: list[tuple[str, list[str]]] = []
+        for url in endpoint_urls(scripts, static.final_url):
+            answer = await self.fetch_resource(url)
+            if answer is None or not 200 <= answer[0] < 300:
+                continue
+            self._remember_resource(url, answer)
+            fragments = json_fragments(answer[2])
+            if fragments:
+                loaded.append((url, fragments))
+        if not loaded or not has_contact_signals([f for _, parts in loaded for f in parts]):
+            return None
+        for url in [*external, *(url for url, _ in loaded)]:
+            self._forget_resource(url)  # no render follows
+        return dataclasses.replace(
+            static, text=splice(static.text, loaded), rendered=True, fetched_at=utc_now()
+        )
+
+    def _forget_resource(self, url: str) -> None:
+        target = parse_target(url)
+        if not isinstance(target, str):
+            self._resource_memo.pop(target.url, None)
+
+    def _remember_resource(self, url: str, answer: tuple[int, str | None, bytes]) -> None:
+        target = parse_target(url)
+        if isinstance(target, str):
+            return
+        self._resource_memo[target.url] = answer
+        while len(self._resource_memo) > _RESOURCE_MEMO_ITEMS:
+            self._resource_memo.popitem(last=False)
 
     # -- checks --------------------------------------------------------------------------------
 

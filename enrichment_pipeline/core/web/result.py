@@ -121,7 +121,8 @@ class FetchStats:
     cache_hits: int = 0
     robots_fetches: int = 0
     bytes_received: int = 0  # decoded body bytes
-    rendered_pages: int = 0
+    rendered_pages: int = 0  # built by Chromium
+    data_endpoint_pages: int = 0  # script-built pages filled from the JSON they load, no browser
     retries: int = 0
     errors: Counter[str] = field(default_factory=Counter)
 
@@ -132,6 +133,7 @@ class FetchStats:
             "robots_fetches": self.robots_fetches,
             "bytes_received": self.bytes_received,
             "rendered_pages": self.rendered_pages,
+            "data_endpoint_pages": self.data_endpoint_pages,
             "retries": self.retries,
             "errors": dict(self.errors),
         }

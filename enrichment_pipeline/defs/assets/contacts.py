@@ -174,6 +174,7 @@ def scraped_contacts(
             "pages_fetched": stats.network_requests,
             "pages_from_cache": stats.cache_hits,
             "pages_rendered": stats.rendered_pages,
+            "pages_filled_from_data": stats.data_endpoint_pages,
             "fetch_errors": counts_table(sorted(stats.errors.items()), ("error", "pages")),
             "preview": preview(
                 frame,

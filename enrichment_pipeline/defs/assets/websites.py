@@ -138,6 +138,8 @@ def website_matches(
             "search_providers": ", ".join(p.name for p in providers) or "none",
             "pages_fetched": stats.network_requests,
             "pages_from_cache": stats.cache_hits,
+            "pages_rendered": stats.rendered_pages,
+            "pages_filled_from_data": stats.data_endpoint_pages,
             "preview": preview(
                 frame, ["record_id", "status", "website", "confidence", "source", "error"]
             ),

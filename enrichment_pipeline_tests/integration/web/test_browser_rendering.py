@@ -55,6 +55,8 @@ HOSTILE = """<!DOCTYPE html><html><head><title>Hostile</title></head><body>
 def render(
     web: FixtureWeb, url: str, mode: str, cache: PageCache | None = None, **overrides: object
 ) -> tuple[FetchResult, Fetcher]:
+    # These tests are about Chromium: the cheaper data-endpoint path is off unless asked for.
+    overrides.setdefault("read_data_endpoints", False)
     config = FetchConfig(host_map=web.host_map, host_delay_s=0.0, **overrides)  # type: ignore[arg-type]
 
     async def go() -> tuple[FetchResult, Fetcher]:
@@ -152,7 +154,9 @@ def test_rendering_works_with_a_host_map_of_20000_hosts() -> None:
         web.add_business(business)
         many = {f"site{i:05d}.example": web.origin for i in range(20_000)}
         url = f"{business.website}contact"
-        config = FetchConfig(host_map={**many, **web.host_map}, host_delay_s=0.0)
+        config = FetchConfig(
+            host_map={**many, **web.host_map}, host_delay_s=0.0, read_data_endpoints=False
+        )
 
         async def go() -> FetchResult:
             async with Fetcher(config) as fetcher:
@@ -161,3 +165,46 @@ def test_rendering_works_with_a_host_map_of_20000_hosts() -> None:
         rendered = asyncio.run(go())
     assert rendered.ok and rendered.rendered, rendered.error
     assert all(address in rendered.text for address in truth.emails)
+
+
+def test_a_shell_that_loads_its_contacts_as_json_is_read_without_the_browser() -> None:
+    business = js_business()
+    truth = render_site(business)["/contact"].truth
+    assert truth is not None and truth.emails
+    with FixtureWeb() as web:
+        web.add_business(business)
+        url = f"{business.website}contact"
+        filled, fetcher = render(web, url, "auto", read_data_endpoints=True)
+        host = business.canonical_host or ""
+        assert filled.ok and filled.rendered, filled.error
+        assert all(address in filled.text for address in truth.emails)
+        assert 'data-loaded-from="' in filled.text
+        assert fetcher.stats.rendered_pages == 0 and fetcher.stats.data_endpoint_pages == 1
+        # The page, its script and the JSON it loads: one request each, nothing else.
+        assert len(web.requests_for(host, "/contact")) == 1
+        assert len(web.requests_for(host, "/static/js/contact.js")) == 1
+        assert len(web.requests_for(host, "/api/site-data.json")) == 1
+
+
+def test_a_shell_whose_data_has_no_contacts_is_still_rendered_scripts_fetched_once() -> None:
+    shell = """<!DOCTYPE html><html><head><title>Shell</title></head><body>
+<div id="app"></div><noscript>Please enable JavaScript.</noscript>
+<script src="/static/app.js"></script></body></html>"""
+    app = """fetch('/api/menu.json').then(r => r.json()).then(d => {
+  document.getElementById('app').innerHTML = d.title + ' <a href="mailto:desk@shell.example">'
+    + 'desk@shell.example</a>';
+});"""
+    site = {
+        "/": FixturePage(shell),
+        "/static/app.js": FixturePage(app, "application/javascript"),
+        "/api/menu.json": FixturePage('{"title": "Our menu"}', "application/json"),
+    }
+    with FixtureWeb() as web:
+        web.add_site("shell.example", site)
+        result, fetcher = render(web, "https://shell.example/", "auto", read_data_endpoints=True)
+        paths = [entry.path for entry in web.log]
+    assert result.ok and result.rendered, result.error
+    assert "desk@shell.example" in result.text  # only the browser could build this
+    assert fetcher.stats.rendered_pages == 1 and fetcher.stats.data_endpoint_pages == 0
+    # The browser was handed what the data pass had already read: no second request for either.
+    assert paths.count("/static/app.js") == 1 and paths.count("/api/menu.json") == 1
