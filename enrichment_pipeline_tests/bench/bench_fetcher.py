@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from enrichment_pipeline_tests.bench.servers import start_web
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 OUT = HERE / "out"
@@ -286,44 +288,6 @@ def child(args: argparse.Namespace) -> None:
 # -- orchestration ----------------------------------------------------------------------------
 
 
-def start_web(
-    sites: int, seed: int, latency_ms: float, host_map: Path
-) -> tuple[subprocess.Popen[str], int]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "enrichment_pipeline_tests.fixtures.web",
-            "--businesses",
-            str(sites),
-            "--seed",
-            str(seed),
-            "--latency-ms",
-            str(latency_ms),
-            "--host-map",
-            str(host_map),
-            "--no-log",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert proc.stdout is not None
-    port = int(proc.stdout.readline().split()[1])
-    assert proc.stdout.readline().strip() == "READY"
-    return proc, port
-
-
-def _process_cpu(pid: int) -> float:
-    """User + system CPU seconds of another process (Linux /proc), 0 elsewhere."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def run_child(
     runner: str,
     urls_file: Path,
@@ -396,22 +360,22 @@ def main(argv: list[str] | None = None) -> int:
         urls_file = workdir / "urls.txt"
         urls_file.write_text("\n".join(urls))
         cache = workdir / "cache.sqlite3"
-        web, port = start_web(args.sites, args.seed, args.latency_ms, host_map)
+        web = start_web(args.sites, args.seed, args.latency_ms, host_map, log_requests=False)
+        port = web.port
         results: dict[str, dict[str, Any]] = {}
         try:
             for runner in runners:
                 use_cache = cache if runner in ("fetcher_cold", "fetcher_warm") else None
                 if runner == "fetcher_cold" and cache.exists():
                     cache.unlink()
-                server_before = _process_cpu(web.pid)
+                server_before = web.cpu_s()
                 results[runner] = run_child(
                     runner, urls_file, port, host_map, args.concurrency, use_cache
                 )
-                results[runner]["server_cpu_s"] = _process_cpu(web.pid) - server_before
+                results[runner]["server_cpu_s"] = web.cpu_s() - server_before
                 print(f"  {runner:14s} {_row(results[runner])}", flush=True)
         finally:
-            web.terminate()
-            web.wait(10)
+            web.stop()
 
     print(
         f"\n{len(urls)} pages on {args.sites} sites, {args.concurrency} in flight, "

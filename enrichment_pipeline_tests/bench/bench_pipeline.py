@@ -34,16 +34,14 @@ import argparse
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from enrichment_pipeline_tests.bench import bench_fetcher
 from enrichment_pipeline_tests.bench.process_monitor import Measured, measure
+from enrichment_pipeline_tests.bench.servers import Server, start_web
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -81,57 +79,6 @@ def write_input_csv(path: Path, records: int, seed: int) -> int:
         writer.writeheader()
         writer.writerows(b.csv_row() for b in businesses)
     return len(businesses)
-
-
-class Server:
-    """A helper server process (fixture web or LLM stub) printing `PORT n` then `READY`."""
-
-    def __init__(self, command: list[str]) -> None:
-        self.process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        assert self.process.stdout is not None
-        self.port = int(self.process.stdout.readline().split()[1])
-        if self.process.stdout.readline().strip() != "READY":
-            raise RuntimeError(f"{command[2]} did not start")
-
-    def get(self, path: str) -> Any:
-        response = httpx.get(f"http://127.0.0.1:{self.port}{path}", timeout=120)
-        response.raise_for_status()
-        return response.json()
-
-    def cpu_s(self) -> float:
-        return bench_fetcher._process_cpu(self.process.pid)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def start_web(records: int, seed: int, latency_ms: float, host_map: Path) -> Server:
-    return Server(
-        [
-            sys.executable,
-            "-m",
-            "enrichment_pipeline_tests.fixtures.web",
-            "--businesses",
-            str(records),
-            "--seed",
-            str(seed),
-            "--latency-ms",
-            str(latency_ms),
-            "--host-map",
-            str(host_map),
-        ]
-    )
 
 
 def start_llm(latency_ms: float) -> Server:

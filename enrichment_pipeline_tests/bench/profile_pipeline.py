@@ -21,7 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from enrichment_pipeline_tests.bench.bench_pipeline import ROOT, start_web, write_input_csv
+from enrichment_pipeline_tests.bench.bench_pipeline import ROOT, write_input_csv
+from enrichment_pipeline_tests.bench.servers import start_web
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -225,14 +225,15 @@ def _detect_single_byte(data: bytes, filename: str) -> str:
     sample = b"\n".join(m.group(0) for m in _NON_ASCII_LINE.finditer(data[: 8 * _SAMPLE_BYTES]))
     sample = sample[:_SAMPLE_BYTES] or data[:_SAMPLE_BYTES]
     best = from_bytes(sample).best()
+    western = _decodes_as_western(sample)
     if (
         best is not None
         and _is_non_latin(best.encoding)
         and best.chaos <= _CP1252_TOLERANCE
-        and (_high_bytes_come_in_words(sample) or not _decodes_as_western(sample))
+        and (_high_bytes_come_in_words(sample) or not western)
     ):
         return best.encoding  # a clean Cyrillic, Greek, Hebrew, Arabic, Thai or CJK reading
-    if _decodes_as_western(sample):
+    if western:
         # Our users' lists come from US/European Excel: a Western reading that decodes cleanly
         # beats a Latin "cousin" code page (cp1250, cp1257, cp775...) that garbles accents.
         return "cp1252"

@@ -16,6 +16,8 @@ from typing import Any
 
 import yarl
 
+from enrichment_pipeline.core.env_fields import EnvFields, read_env_fields
+
 HOST_MAP_ENV = "ENRICH_HOST_MAP"
 CHROMIUM_ENV = "ENRICH_CHROMIUM"
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
@@ -25,7 +27,7 @@ DEFAULT_USER_AGENT = (
 )
 
 # Environment knobs beyond the design's table: name -> (field, type). Kept few on purpose.
-_ENV_FIELDS: dict[str, tuple[str, type]] = {
+_ENV_FIELDS: EnvFields = {
     "ENRICH_FETCH_CONCURRENCY": ("concurrency", int),
     "ENRICH_FETCH_PER_HOST": ("per_host", int),
     "ENRICH_FETCH_HOST_DELAY_S": ("host_delay_s", float),
@@ -98,14 +100,7 @@ class FetchConfig:
         the variable: configuration mistakes should stop a run before it starts.
         """
         env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        for name, (field_name, kind) in _ENV_FIELDS.items():
-            raw = env.get(name, "").strip()
-            if raw:
-                try:
-                    values[field_name] = kind(raw)
-                except ValueError as exc:
-                    raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
+        values = read_env_fields(env, _ENV_FIELDS)
         values["host_map"] = load_host_map(env)
         values["chromium_path"] = env.get(CHROMIUM_ENV) or None
         searx = env.get("SEARXNG_URL", "").strip()

@@ -17,9 +17,12 @@ import html as html_lib
 import json
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
+
+from enrichment_pipeline.core.web.rendering import EXECUTABLE_SCRIPT_TYPES
+from enrichment_pipeline.core.web.urls import parse_target, resolve_location
 
 MAX_SCRIPTS = 4  # same-site scripts read for endpoint names
 MAX_ENDPOINTS = 3  # JSON endpoints fetched per page
@@ -37,9 +40,11 @@ _BODY_END = re.compile(r"</body\s*>", re.I)
 
 
 def _same_site(url: str, page_url: str) -> bool:
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    page_host = (urlsplit(page_url).hostname or "").removeprefix("www.")
-    return bool(host) and host == page_host
+    """Same host, `www.` or not; an unparsable URL (a script's `//[` typo) is never same-site."""
+    target, page = parse_target(url), parse_target(page_url)
+    if isinstance(target, str) or isinstance(page, str):
+        return False
+    return target.host.removeprefix("www.") == page.host.removeprefix("www.")
 
 
 def script_sources(html: str, page_url: str) -> tuple[list[str], list[str]]:
@@ -48,12 +53,12 @@ def script_sources(html: str, page_url: str) -> tuple[list[str], list[str]]:
     external: list[str] = []
     inline: list[str] = []
     for node in tree.css("script"):
-        kind = (node.attributes.get("type") or "").lower()
-        if kind and kind not in ("text/javascript", "application/javascript", "module"):
+        kind = (node.attributes.get("type") or "").strip().lower()
+        if kind and kind not in EXECUTABLE_SCRIPT_TYPES:
             continue
         src = node.attributes.get("src")
         if src:
-            url = urljoin(page_url, src.strip())
+            url = resolve_location(page_url, src)
             if _same_site(url, page_url) and url not in external and len(external) < MAX_SCRIPTS:
                 external.append(url)
         else:
@@ -78,8 +83,8 @@ def endpoint_urls(scripts: list[str], page_url: str) -> list[str]:
             match = _QUOTED_PATH.search(window)
             if match is None:
                 continue
-            url = urljoin(page_url, match.group(1))
-            if _names_data(url) and _same_site(url, page_url) and url not in found:
+            url = resolve_location(page_url, match.group(1))
+            if _same_site(url, page_url) and _names_data(url) and url not in found:
                 found.append(url)
                 if len(found) >= MAX_ENDPOINTS:
                     return found

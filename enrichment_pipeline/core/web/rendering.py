@@ -13,7 +13,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 _SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
 _SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([\w/+.-]+)""", re.I)
-_JS_TYPES = frozenset({"text/javascript", "application/javascript", "module", "text/ecmascript"})
+# `type` values that make a <script> executable (no type at all does too).
+EXECUTABLE_SCRIPT_TYPES = frozenset(
+    {"text/javascript", "application/javascript", "module", "text/ecmascript"}
+)
 _NOSCRIPT_HINT = re.compile(
     r"<noscript\b[^>]*>(?:(?!</noscript>).){0,600}?"
     r"(?:enable|requires?|turn on|activate|need)\b[^<]{0,60}javascript",
@@ -63,6 +66,6 @@ def _count_scripts(html: str) -> int:
     count = 0
     for attributes in _SCRIPT_TAG.findall(html):
         declared = _SCRIPT_TYPE.search(attributes)
-        if declared is None or declared.group(1).lower() in _JS_TYPES:
+        if declared is None or declared.group(1).lower() in EXECUTABLE_SCRIPT_TYPES:
             count += 1
     return count

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from enrichment_pipeline.core.env_fields import EnvFields, read_env_fields
+
 PROVIDERS = ("template", "openai")
 RESPONSE_FORMATS = ("auto", "json_schema", "json_object")
 
@@ -39,8 +41,8 @@ DEFAULT_PRICES: Mapping[str, ModelPrice] = {
 GPT_4O_MINI_PRICE = DEFAULT_PRICES["gpt-4o-mini"]
 
 # Environment variable -> (field, parser). LLM_API_KEY wins over OPENAI_API_KEY.
-_ENV_FIELDS: dict[str, tuple[str, type]] = {
-    "LLM_PROVIDER": ("provider", str),
+_ENV_FIELDS: EnvFields = {
+    "LLM_PROVIDER": ("provider", str.lower),
     "LLM_BASE_URL": ("base_url", str),
     "LLM_MODEL": ("model", str),
     "LLM_CONCURRENCY": ("concurrency", int),
@@ -50,7 +52,7 @@ _ENV_FIELDS: dict[str, tuple[str, type]] = {
     "LLM_MAX_RETRIES": ("max_retries", int),
     "LLM_TEMPERATURE": ("temperature", float),
     "LLM_MAX_OUTPUT_TOKENS": ("max_output_tokens", int),
-    "LLM_RESPONSE_FORMAT": ("response_format", str),
+    "LLM_RESPONSE_FORMAT": ("response_format", str.lower),
     "LLM_EXPECTED_OUTPUT_TOKENS": ("expected_output_tokens", int),
 }
 
@@ -118,19 +120,10 @@ class WriterConfig:
         that do not parse.
         """
         env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        for variable, (name, parser) in _ENV_FIELDS.items():
-            raw = (env.get(variable) or "").strip()
-            if not raw:
-                continue
-            try:
-                values[name] = parser(
-                    raw.lower() if name in ("provider", "response_format") else raw
-                )
-            except ValueError:
-                raise WriterConfigError(
-                    f"{variable}={raw!r} is not a valid {parser.__name__}"
-                ) from None
+        try:
+            values = read_env_fields(env, _ENV_FIELDS)
+        except ValueError as exc:
+            raise WriterConfigError(str(exc)) from None
         api_key = (env.get("LLM_API_KEY") or env.get("OPENAI_API_KEY") or "").strip()
         if api_key:
             values["api_key"] = api_key

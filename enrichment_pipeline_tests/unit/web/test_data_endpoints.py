@@ -22,6 +22,7 @@ def test_script_sources_keep_same_site_scripts_and_inline_code_only() -> None:
 <script src="/static/app.js"></script>
 <script src="https://sunshine-motors.example/js/contact.js" defer></script>
 <script src="https://cdn.tracker.example/t.js"></script>
+<script src="//[oops/broken.js"></script>
 <script type="application/ld+json">{"@type": "AutoDealer"}</script>
 <script>window.boot = fetch('/api/boot.json');</script>
 <script>   </script></head><body></body></html>"""
@@ -41,6 +42,7 @@ def test_endpoints_are_the_same_site_data_urls_that_scripts_request() -> None:
         "fetch('https://other.example/api/x.json')",  # another site
         "axios.get(`/api/site-data.json`)",  # already found
         "xhr.open('GET', '/data/team.json');",
+        "fetch('http://[oops/api/x.json')",  # unparsable: skipped, not an exception
     ]
     assert endpoint_urls(scripts, PAGE) == [
         "https://www.sunshine-motors.example/api/site-data.json",
@@ -63,7 +65,7 @@ def test_json_strings_become_fragments_html_kept_text_escaped() -> None:
     fragments = json_fragments(payload)
     assert fragments[0].startswith("<ul>")
     assert "<p>Maria Lopez</p>" in fragments
-    assert "<p>General Manager &lt;GM&gt;</p>" not in fragments  # has < and >: kept as HTML
+    assert "General Manager <GM>" in fragments  # has < and >: kept as HTML, not escaped
     assert json_fragments(b"not json {") == []
     assert json_fragments(b"\xff\xfe") == []
 
