@@ -29,6 +29,7 @@ from enrichment_pipeline.core.extract.names import name_key
 from enrichment_pipeline.core.extract.page import extract_page
 from enrichment_pipeline.core.extract.pages import choose_pages
 from enrichment_pipeline.core.extract.phones import merge_label
+from enrichment_pipeline.core.extract.site_memo import SiteMemo
 from enrichment_pipeline.core.extract.titles import DECISION_MAKER_MIN_RANK, title_rank
 from enrichment_pipeline.core.extract.wordsets import word_set
 
@@ -100,16 +101,57 @@ async def scrape_site(
     max_pages: int = 6,
     region: str = "US",
     memo: ExtractionMemo | None = None,
+    site_memo: SiteMemo | None = None,
 ) -> SiteContacts:
     """Scrape one website for contacts. Never raises: problems become `status` + `error`.
 
     `memo`: reuse (and record) the extraction of pages served from the page cache.
+    `site_memo`: reuse (and record) the whole result while the page cache still holds exactly
+    the copies it was built from; needs a fetcher with `cached_copy_times` (the real one).
     """
     website = (website or "").strip()
     if not _is_http_url(website):
         return SiteContacts(
             website=website, status="error", error=f"not an http(s) URL: {website!r}"
         )
+    copy_times = getattr(fetcher, "cached_copy_times", None)
+    if site_memo is not None and copy_times is not None:
+        known = site_memo.get(website, region, max_pages, copy_times)
+        if known is not None:
+            return SiteContacts(**known)
+        recorder = _RecordingFetcher(fetcher)
+        contacts = await _scrape_safely(recorder, website, max_pages, region, memo)
+        if contacts.status in _REUSABLE_STATUSES and not recorder.passing_failure:
+            site_memo.put(website, region, max_pages, recorder.reads, contacts.to_dict())
+        return contacts
+    return await _scrape_safely(fetcher, website, max_pages, region, memo)
+
+
+# Results worth reusing: "error" rows are retried on the next run, as without the memo.
+_REUSABLE_STATUSES = frozenset({"ok", "no_contacts", "blocked"})
+
+
+class _RecordingFetcher:
+    """Passes fetches through and notes, per URL, the fetch time of the copy it got."""
+
+    def __init__(self, fetcher: FetcherLike) -> None:
+        self._fetcher = fetcher
+        self.reads: dict[str, float] = {}
+        self.passing_failure = False
+
+    async def fetch(
+        self, url: str, *, max_age_s: float | None = None, render: Any = "never"
+    ) -> _FetchResultLike:
+        result = await self._fetcher.fetch(url, max_age_s=max_age_s, render=render)
+        self.reads[url] = result.fetched_at.timestamp()  # the last copy read is what is cached
+        if result.error_kind in PASSING_KINDS or result.error_kind == "browser":
+            self.passing_failure = True
+        return result
+
+
+async def _scrape_safely(
+    fetcher: FetcherLike, website: str, max_pages: int, region: str, memo: ExtractionMemo | None
+) -> SiteContacts:
     try:
         return await _scrape(fetcher, website, max_pages, region, memo)
     except asyncio.CancelledError:

@@ -108,15 +108,44 @@ class PageCache:
             )
             if row is None:
                 return None
-        limit = max_age_s
-        kind = row[3]
-        if kind in kinds.TRANSIENT_KINDS:
-            limit = min(limit, self._transient_ttl_s)
-        elif kind == kinds.ROBOTS:
-            limit = min(limit, self._robots_ttl_s)
-        if time.time() - row[9] > limit:
+        if time.time() - row[9] > self._age_limit(row[3], max_age_s):
             return None
         return _from_row(row)
+
+    def copy_times(self, urls: list[str], max_age_s: float) -> dict[str, float]:
+        """Fetch time of the cached copy of each URL that `get` would serve, bodies unread.
+
+        For memos that reuse work done on cached pages: the same age limits as `get` apply, so
+        a URL missing from the answer is one the fetcher would ask the network about again.
+        """
+        found: dict[str, tuple[str | None, float]] = {}
+        with self._lock:
+            for url in urls:
+                row = self._pending.get(url)
+                if row is not None:
+                    found[url] = (row[3], row[9])
+        rest = [url for url in dict.fromkeys(urls) if url not in found]
+        con = self._reader()
+        for start in range(0, len(rest), 500):  # SQLite's bound-parameter limit
+            chunk = rest[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for url, kind, fetched_at in con.execute(
+                f"SELECT url, error_kind, fetched_at FROM web_pages WHERE url IN ({marks})", chunk
+            ):
+                found[url] = (kind, fetched_at)
+        now = time.time()
+        return {
+            url: fetched_at
+            for url, (kind, fetched_at) in found.items()
+            if now - fetched_at <= self._age_limit(kind, max_age_s)
+        }
+
+    def _age_limit(self, kind: str | None, max_age_s: float) -> float:
+        if kind in kinds.TRANSIENT_KINDS:
+            return min(max_age_s, self._transient_ttl_s)
+        if kind == kinds.ROBOTS:
+            return min(max_age_s, self._robots_ttl_s)
+        return max_age_s
 
     def get_robots(self, origin: str, max_age_s: float) -> tuple[int | None, str, float] | None:
         """(status, body, fetched_at) of a stored robots.txt for an origin, if fresh enough."""

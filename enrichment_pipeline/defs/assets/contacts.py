@@ -11,6 +11,7 @@ import pandas as pd
 
 from enrichment_pipeline.core.extract import scrape_site
 from enrichment_pipeline.core.extract.memo import ExtractionMemo
+from enrichment_pipeline.core.extract.site_memo import SiteMemo
 from enrichment_pipeline.core.tables import SCRAPED_CONTACTS
 from enrichment_pipeline.core.web import Fetcher, PageCache
 from enrichment_pipeline.defs.assets.common import (
@@ -103,6 +104,11 @@ def scraped_contacts(
     matched = website_matches[website_matches["status"] == "matched"]
     progress = progress_logger(context, "scraped_contacts", len(matched))
 
+    # Whole sites whose pages are all the same cached copies as last time are reused as well.
+    site_memo = SiteMemo(
+        paths.cache_db, settings=f"data_endpoints={web.fetch_config().read_data_endpoints}"
+    )
+
     async def run() -> tuple[list[dict[str, Any]], Any]:
         gate = asyncio.Semaphore(web.record_concurrency)
         done = 0
@@ -122,6 +128,7 @@ def scraped_contacts(
                             max_pages=config.max_pages,
                             region=settings.region,
                             memo=memo,
+                            site_memo=site_memo,
                         )
                         row = _row(
                             int(record["record_id"]),
@@ -146,6 +153,7 @@ def scraped_contacts(
                 rows = await asyncio.gather(*(one(r) for r in matched.to_dict("records")))
             finally:
                 memo.close()
+                site_memo.close()
             return list(rows), fetcher.stats
 
     scraped, stats = asyncio.run(run())
@@ -172,7 +180,8 @@ def scraped_contacts(
             "with_owner_rate": rate(with_owner, len(matched)),
             "by_status": counts_table(sorted(statuses.items()), ("status", "businesses")),
             "pages_fetched": stats.network_requests,
-            "pages_from_cache": stats.cache_hits,
+            "pages_from_cache": stats.cache_hits + site_memo.pages_reused,
+            "sites_reused": site_memo.hits,
             "pages_rendered": stats.rendered_pages,
             "pages_filled_from_data": stats.data_endpoint_pages,
             "fetch_errors": counts_table(sorted(stats.errors.items()), ("error", "pages")),

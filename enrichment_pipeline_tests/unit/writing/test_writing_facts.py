@@ -153,3 +153,38 @@ def test_industry_detection(name: str, industry: str) -> None:
 def test_industry_from_the_record_wins_over_detection() -> None:
     facts = build_facts({"name": "Walker & Associates", "industry": "Auto Dealers"}, None)
     assert facts.industry == "car_dealer"
+
+
+def test_sanitized_skips_facts_from_build_facts_but_filters_hand_built_ones() -> None:
+    from enrichment_pipeline.core.writing.facts import EmailFacts, Snippet
+
+    record = {"company_key": "k", "name": "Sunshine Ford", "city": "Ocala", "state": "FL"}
+    built = build_facts(record, {"facts": CLEAN_FACTS})
+    assert built.snippets and built.sanitized() is built  # already chosen: nothing to redo
+    hand_built = EmailFacts(
+        company_key="k",
+        company_name="Sunshine Ford",
+        snippets=(
+            *built.snippets,
+            Snippet("about", INJECTIONS[0]),
+            Snippet("about", "See www.x.io now"),
+        ),
+    )
+    assert hand_built.sanitized().snippets == built.snippets
+    # A hand-built tuple equal to a chosen one is the same text, so it is left as it is.
+    assert EmailFacts("k", "Sunshine Ford", snippets=built.snippets).sanitized().snippets == (
+        built.snippets
+    )
+
+
+@pytest.mark.parametrize(
+    "text", [*ORDINARY, *INJECTIONS, "Call 813-555-0100 or visit https://a.io"]
+)
+def test_selecting_chosen_snippets_again_changes_nothing(text: str) -> None:
+    from enrichment_pipeline.core.writing.facts import select_snippets
+
+    chosen = select_snippets(
+        [*CLEAN_FACTS, {"kind": "about", "text": text, "url": "https://a.com/"}]
+    )
+    again = select_snippets([{"kind": s.kind, "text": s.text, "url": s.url} for s in chosen])
+    assert again == chosen
