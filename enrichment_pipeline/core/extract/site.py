@@ -32,6 +32,7 @@ from enrichment_pipeline.core.extract.phones import merge_label
 from enrichment_pipeline.core.extract.site_memo import SiteMemo
 from enrichment_pipeline.core.extract.titles import DECISION_MAKER_MIN_RANK, title_rank
 from enrichment_pipeline.core.extract.wordsets import word_set
+from enrichment_pipeline.core.extract.workers import ExtractionPool
 
 MAX_FACTS_PER_KIND = 2
 # Outcomes that mean "we may not / must not read this site" rather than "it failed".
@@ -102,29 +103,32 @@ async def scrape_site(
     region: str = "US",
     memo: ExtractionMemo | None = None,
     site_memo: SiteMemo | None = None,
+    pool: ExtractionPool | None = None,
 ) -> SiteContacts:
     """Scrape one website for contacts. Never raises: problems become `status` + `error`.
 
     `memo`: reuse (and record) the extraction of pages served from the page cache.
     `site_memo`: reuse (and record) the whole result while the page cache still holds exactly
     the copies it was built from; needs a fetcher with `cached_copy_times` (the real one).
+    `pool`: extract pages in worker processes (the event loop keeps fetching meanwhile).
     """
     website = (website or "").strip()
     if not _is_http_url(website):
         return SiteContacts(
             website=website, status="error", error=f"not an http(s) URL: {website!r}"
         )
+    reader = _PageReader(region, memo, pool)
     copy_times = getattr(fetcher, "cached_copy_times", None)
     if site_memo is not None and copy_times is not None:
         known = site_memo.get(website, region, max_pages, copy_times)
         if known is not None:
             return SiteContacts(**known)
         recorder = _RecordingFetcher(fetcher)
-        contacts = await _scrape_safely(recorder, website, max_pages, region, memo)
+        contacts = await _scrape_safely(recorder, website, max_pages, reader)
         if contacts.status in _REUSABLE_STATUSES and not recorder.passing_failure:
             site_memo.put(website, region, max_pages, recorder.reads, contacts.to_dict())
         return contacts
-    return await _scrape_safely(fetcher, website, max_pages, region, memo)
+    return await _scrape_safely(fetcher, website, max_pages, reader)
 
 
 # Results worth reusing: "error" rows are retried on the next run, as without the memo.
@@ -150,10 +154,10 @@ class _RecordingFetcher:
 
 
 async def _scrape_safely(
-    fetcher: FetcherLike, website: str, max_pages: int, region: str, memo: ExtractionMemo | None
+    fetcher: FetcherLike, website: str, max_pages: int, reader: _PageReader
 ) -> SiteContacts:
     try:
-        return await _scrape(fetcher, website, max_pages, region, memo)
+        return await _scrape(fetcher, website, max_pages, reader)
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # a bug must cost one row, not the whole stage
@@ -177,9 +181,9 @@ class _Page:
 
 
 async def _scrape(
-    fetcher: FetcherLike, website: str, max_pages: int, region: str, memo: ExtractionMemo | None
+    fetcher: FetcherLike, website: str, max_pages: int, reader: _PageReader
 ) -> SiteContacts:
-    home = await _fetch_and_extract(fetcher, website, region, memo=memo)
+    home = await _fetch_and_extract(fetcher, website, reader)
     contacts = SiteContacts(website=website, status="ok")
     if home.extraction is None:
         contacts.pages.append(_page_record(home.result))
@@ -189,14 +193,14 @@ async def _scrape(
         return contacts
     if _wants_browser(home) and not home.extraction.links:
         # A homepage that is only a script shell: its links exist only once it is rendered.
-        home = await _render(fetcher, home, region, memo)
+        home = await _render(fetcher, home, reader)
     home_url = home.result.final_url or website
     chosen = choose_pages(home_url, home.extraction.links, limit=max_pages)  # type: ignore[union-attr]
     others = await asyncio.gather(
-        *(_fetch_and_extract(fetcher, url, region, site_of=home_url, memo=memo) for url in chosen)
+        *(_fetch_and_extract(fetcher, url, reader, site_of=home_url) for url in chosen)
     )
     pages = [home, *others]
-    await _render_where_needed(fetcher, pages, region, memo)
+    await _render_where_needed(fetcher, pages, reader)
     usable = []
     seen_urls: set[str] = set()
     for page in pages:
@@ -230,7 +234,7 @@ def _wants_browser(page: _Page) -> bool:
 
 
 async def _render_where_needed(
-    fetcher: FetcherLike, pages: list[_Page], region: str, memo: ExtractionMemo | None
+    fetcher: FetcherLike, pages: list[_Page], reader: _PageReader
 ) -> None:
     """Render the script-built pages that gave no contacts, replacing them in `pages`.
 
@@ -252,54 +256,56 @@ async def _render_where_needed(
         if not _wants_browser(page):
             continue
         if needs_rendering(page.result.text):
-            pages[index] = await _render(fetcher, page, region, memo)
+            pages[index] = await _render(fetcher, page, reader)
         else:
             weak.append(index)
     for index in weak:
         if any(p.extraction is not None and p.extraction.has_contacts for p in pages):
             break
-        pages[index] = await _render(fetcher, pages[index], region, memo)
+        pages[index] = await _render(fetcher, pages[index], reader)
 
 
-async def _render(
-    fetcher: FetcherLike, page: _Page, region: str, memo: ExtractionMemo | None
-) -> _Page:
+async def _render(fetcher: FetcherLike, page: _Page, reader: _PageReader) -> _Page:
     """The page as the browser builds it; the static copy when rendering fails."""
     rendered = await fetcher.fetch(page.result.url, render="always")
     if not rendered.ok:
         return page
-    return _Page(rendered, _extract(rendered, rendered.final_url, region, memo))
+    return _Page(rendered, await reader.extract(rendered, rendered.final_url))
 
 
 async def _fetch_and_extract(
-    fetcher: FetcherLike,
-    url: str,
-    region: str,
-    *,
-    site_of: str | None = None,
-    memo: ExtractionMemo | None = None,
+    fetcher: FetcherLike, url: str, reader: _PageReader, *, site_of: str | None = None
 ) -> _Page:
     result = await fetcher.fetch(url)
     if not result.ok:
         return _Page(result, None)
     if site_of is not None and not _same_registered_site(result.final_url, site_of):
         return _Page(result, None)  # redirected off the site: not this business's page
-    return _Page(result, _extract(result, result.final_url or url, region, memo))
+    return _Page(result, await reader.extract(result, result.final_url or url))
 
 
-def _extract(
-    result: _FetchResultLike, url: str, region: str, memo: ExtractionMemo | None
-) -> PageExtraction:
-    """extract_page, or the memo's copy when this exact cached page was extracted before."""
-    if memo is None:
-        return extract_page(result.text, url, region=region)
-    if result.from_cache:
-        known = memo.get(url, region, result.fetched_at, result.rendered)
-        if known is not None:
-            return known
-    extraction = extract_page(result.text, url, region=region)
-    memo.put(url, region, result.fetched_at, result.rendered, extraction)
-    return extraction
+@dataclass
+class _PageReader:
+    """Extracts fetched pages: from the memo when this exact cached copy was read before, else
+    with `extract_page`, in the worker pool when there is one."""
+
+    region: str
+    memo: ExtractionMemo | None = None
+    pool: ExtractionPool | None = None
+
+    async def extract(self, result: _FetchResultLike, url: str) -> PageExtraction:
+        memo = self.memo
+        if memo is not None and result.from_cache:
+            known = memo.get(url, self.region, result.fetched_at, result.rendered)
+            if known is not None:
+                return known
+        if self.pool is not None:
+            extraction = await self.pool.extract(result.text, url, self.region)
+        else:
+            extraction = extract_page(result.text, url, region=self.region)
+        if memo is not None:
+            memo.put(url, self.region, result.fetched_at, result.rendered, extraction)
+        return extraction
 
 
 def _same_registered_site(url: str, other: str) -> bool:

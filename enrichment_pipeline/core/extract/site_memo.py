@@ -87,8 +87,7 @@ class SiteMemo:
             reads: dict[str, float] = json.loads(row[1])
             now = copy_times(list(reads))
             if any(
-                url not in now or abs(now[url] - when) > _TOLERANCE_S
-                for url, when in reads.items()
+                url not in now or abs(now[url] - when) > _TOLERANCE_S for url, when in reads.items()
             ):
                 return None
             data: dict[str, Any] = json.loads(self._unzstd.decompress(row[2]))

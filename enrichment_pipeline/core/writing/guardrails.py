@@ -212,9 +212,7 @@ def message_part(body: str, footer: str) -> str | None:
 def count_words(text: str) -> int:
     """Words as a reader counts them: whitespace-separated tokens containing a letter or digit."""
     # Most tokens are plain words: `isalnum()` settles them without a per-character loop.
-    return sum(
-        1 for token in text.split() if token.isalnum() or any(ch.isalnum() for ch in token)
-    )
+    return sum(1 for token in text.split() if token.isalnum() or any(ch.isalnum() for ch in token))
 
 
 def _check_subjects(subjects: list[str]) -> list[str]:

@@ -12,6 +12,7 @@ import pandas as pd
 from enrichment_pipeline.core.extract import scrape_site
 from enrichment_pipeline.core.extract.memo import ExtractionMemo
 from enrichment_pipeline.core.extract.site_memo import SiteMemo
+from enrichment_pipeline.core.extract.workers import ExtractionPool
 from enrichment_pipeline.core.tables import SCRAPED_CONTACTS
 from enrichment_pipeline.core.web import Fetcher, PageCache
 from enrichment_pipeline.defs.assets.common import (
@@ -32,6 +33,9 @@ JSON_COLUMNS = ("emails", "phones", "socials", "people", "facts", "pages", "sour
 
 class ContactsConfig(FreshnessConfig):
     max_pages: int = 6  # pages per site besides the homepage
+    # Processes that parse pages while this one fetches: None = one per core, 0 = none.
+    # Batches under 200 sites are parsed in this process (a pool's start-up would not pay).
+    extract_workers: int | None = None
 
 
 def _row(
@@ -109,13 +113,14 @@ def scraped_contacts(
         paths.cache_db, settings=f"data_endpoints={web.fetch_config().read_data_endpoints}"
     )
 
-    async def run() -> tuple[list[dict[str, Any]], Any]:
+    async def run() -> tuple[list[dict[str, Any]], Any, int]:
         gate = asyncio.Semaphore(web.record_concurrency)
         done = 0
         # Extractions of cached pages are reused: an unchanged rerun parses nothing again.
         memo = ExtractionMemo(paths.cache_db)
         fetch_config = web.fetch_config()
         fetch_config = fetch_config.replace(cache_ttl_s=config.ttl_s(fetch_config.cache_ttl_s))
+        pool = ExtractionPool.for_batch(len(matched), config.extract_workers)
         async with Fetcher(fetch_config, PageCache(paths.cache_db)) as fetcher:
 
             async def one(record: dict[str, Any]) -> dict[str, Any]:
@@ -129,6 +134,7 @@ def scraped_contacts(
                             region=settings.region,
                             memo=memo,
                             site_memo=site_memo,
+                            pool=pool,
                         )
                         row = _row(
                             int(record["record_id"]),
@@ -154,9 +160,17 @@ def scraped_contacts(
             finally:
                 memo.close()
                 site_memo.close()
-            return list(rows), fetcher.stats
+                if pool is not None:
+                    pool.close()
+                    if pool.broken:
+                        context.log.warning(
+                            f"page parsing workers stopped ({pool.broken}); "
+                            "the rest was parsed in the run process"
+                        )
+            workers = pool.workers if pool is not None else 0
+            return list(rows), fetcher.stats, workers
 
-    scraped, stats = asyncio.run(run())
+    scraped, stats, workers = asyncio.run(run())
     unmatched = [
         _row(int(r["record_id"]), r["company_key"], None, None, "no_website", r["error"])
         for r in website_matches[website_matches["status"] != "matched"].to_dict("records")
@@ -182,6 +196,7 @@ def scraped_contacts(
             "pages_fetched": stats.network_requests,
             "pages_from_cache": stats.cache_hits + site_memo.pages_reused,
             "sites_reused": site_memo.hits,
+            "extract_workers": workers,
             "pages_rendered": stats.rendered_pages,
             "pages_filled_from_data": stats.data_endpoint_pages,
             "fetch_errors": counts_table(sorted(stats.errors.items()), ("error", "pages")),
