@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
                 # Two runs (one per format) on fresh data dirs: py-spy writes one format a run.
                 env["ENRICH_DATA_DIR"] = str(work / f"data_{fmt}")
                 subprocess.run(
-                    [str(py_spy), "record", "-r", str(args.rate), "-f", fmt, "-o", str(target),
-                     "--", *cli],
+                    [str(py_spy), "record", "--subprocesses", "-r", str(args.rate), "-f", fmt,
+                     "-o", str(target), "--", *cli],
                     env=env, cwd=ROOT, check=True, capture_output=True,
                 )  # fmt: skip
         finally:

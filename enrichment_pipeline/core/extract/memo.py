@@ -58,6 +58,17 @@ def to_json(extraction: PageExtraction) -> bytes:
     return json.dumps(asdict(extraction), separators=(",", ":")).encode()
 
 
+_encoder = threading.local()
+
+
+def encode(extraction: PageExtraction) -> bytes:
+    """The stored form of an extraction: compressed JSON (what `put` writes)."""
+    compressor = getattr(_encoder, "zstd", None)
+    if compressor is None:
+        compressor = _encoder.zstd = zstandard.ZstdCompressor(level=1)
+    return compressor.compress(to_json(extraction))
+
+
 def from_json(raw: bytes) -> PageExtraction:
     data: dict[str, Any] = json.loads(raw)
     return PageExtraction(
@@ -83,7 +94,6 @@ class ExtractionMemo:
         self._lock = threading.Lock()
         self._pending: list[tuple[str, str, int, int, str, bytes]] = []
         self._version = extractor_version()
-        self._zstd = zstandard.ZstdCompressor(level=1)
         self._unzstd = zstandard.ZstdDecompressor()
         self.hits = 0
 
@@ -119,14 +129,13 @@ class ExtractionMemo:
         extraction: PageExtraction,
     ) -> None:
         """Remember an extraction (written in batches)."""
-        row = (
-            url,
-            region,
-            _fetched_ms(fetched_at),
-            int(rendered),
-            self._version,
-            self._zstd.compress(to_json(extraction)),
-        )
+        self.put_encoded(url, region, fetched_at, rendered, encode(extraction))
+
+    def put_encoded(
+        self, url: str, region: str, fetched_at: datetime, rendered: bool, blob: bytes
+    ) -> None:
+        """`put` for an extraction already encoded by `encode` (in a worker process, say)."""
+        row = (url, region, _fetched_ms(fetched_at), int(rendered), self._version, blob)
         with self._lock:
             self._pending.append(row)
             full = len(self._pending) >= _BATCH

@@ -72,8 +72,8 @@ class SiteMemo:
     ) -> dict[str, Any] | None:
         """The stored result (a `SiteContacts.to_dict()`), if every page it read is unchanged.
 
-        `copy_times(urls)` answers, for each URL, the fetch time of the copy the page cache would
-        serve now (missing: the fetcher would go to the network).
+        `copy_times(keys)` answers, for each page-cache key recorded by `put`, the fetch time of
+        the copy the cache would serve now (missing: the fetcher would go to the network).
         """
         with self._lock:
             row = self._con.execute(
@@ -107,7 +107,7 @@ class SiteMemo:
         reads: Mapping[str, float],
         contacts: dict[str, Any],
     ) -> None:
-        """Remember a site's result and the copy (fetch time) of each URL it read."""
+        """Remember a site's result and, per page-cache key it read, that copy's fetch time."""
         row = (
             website,
             region,

@@ -18,12 +18,20 @@ import os
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from functools import partial
 
+from enrichment_pipeline.core.extract.memo import encode
 from enrichment_pipeline.core.extract.models import PageExtraction
 from enrichment_pipeline.core.extract.page import extract_page
 
 # Below this many sites a pool's start-up (~0.5 s a worker, importing the extractor) is not
 # repaid; callers use `ExtractionPool.for_batch` to decide.
 MIN_SITES_FOR_POOL = 200
+
+
+def _extract_job(
+    html: str, url: str, region: str, encoded: bool
+) -> tuple[PageExtraction, bytes | None]:
+    extraction = extract_page(html, url, region=region)
+    return extraction, (encode(extraction) if encoded else None)
 
 
 def default_workers() -> int:
@@ -57,19 +65,27 @@ class ExtractionPool:
         return cls(count)
 
     async def extract(self, html: str, url: str, region: str) -> PageExtraction:
+        extraction, _ = await self.extract_encoded(html, url, region, encoded=False)
+        return extraction
+
+    async def extract_encoded(
+        self, html: str, url: str, region: str, *, encoded: bool = True
+    ) -> tuple[PageExtraction, bytes | None]:
+        """The extraction and, with `encoded`, its memo form (`memo.encode`), made in the worker
+        so the event loop's process does not spend its time serialising either."""
         pool = self._pool
         if pool is not None:
             try:
                 loop = asyncio.get_running_loop()
-                job = partial(extract_page, html, url, region=region)
-                extraction = await loop.run_in_executor(pool, job)
+                job = partial(_extract_job, html, url, region, encoded)
+                answer = await loop.run_in_executor(pool, job)
             except BrokenExecutor as exc:
                 self._drop(f"{type(exc).__name__}: {exc}")
             else:
                 self.pages_in_workers += 1
-                return extraction
+                return answer
         self.pages_inline += 1
-        return extract_page(html, url, region=region)
+        return _extract_job(html, url, region, encoded)
 
     def _drop(self, reason: str) -> None:
         if self._pool is not None:

@@ -269,22 +269,22 @@ class Fetcher:
             return exchange.status, exchange.content_type, exchange.body
         return None
 
+    @staticmethod
+    def cache_key(url: str) -> str | None:
+        """The page cache's key for `url` (its normalised form), or None for a URL it refuses."""
+        target = parse_target(url)
+        return None if isinstance(target, str) else target.url
+
     def cached_copy_times(
-        self, urls: list[str], *, max_age_s: float | None = None
+        self, keys: list[str], *, max_age_s: float | None = None
     ) -> dict[str, float]:
-        """For each URL whose next `fetch` would be answered by the page cache, that copy's fetch
-        time (epoch seconds); bodies are not read. Lets a caller reuse work it did on exactly
-        those copies."""
+        """For each cache key (`cache_key(url)`) whose next `fetch` would be answered by the page
+        cache, that copy's fetch time (epoch seconds); bodies are not read. Lets a caller reuse
+        work it did on exactly those copies."""
         max_age = self.config.cache_ttl_s if max_age_s is None else max(0.0, max_age_s)
         if self.cache is None or max_age <= 0:
             return {}
-        keys: dict[str, str] = {}
-        for url in urls:
-            target = parse_target(url)
-            if not isinstance(target, str):
-                keys[url] = target.url
-        times = self.cache.copy_times(list(keys.values()), max_age)
-        return {url: times[key] for url, key in keys.items() if key in times}
+        return self.cache.copy_times(keys, max_age)
 
     async def resolves(self, host: str) -> bool:
         """Cheap check that `host` has an address we may connect to (host-map and guard aware)."""

@@ -71,6 +71,26 @@ def test_max_age_and_transient_ttl(tmp_path: Path) -> None:
         assert cache.get("https://fresh-error.example/", 86_400) is not None
 
 
+def test_copy_times_answer_what_get_would_serve_without_reading_bodies(tmp_path: Path) -> None:
+    urls = [f"https://p{i}.example/" for i in range(700)]  # more than one IN (...) batch
+    with PageCache(tmp_path / "c.sqlite3", transient_ttl_s=60) as cache:
+        for url in urls:
+            cache.put(page(url))
+        cache.put(page("https://old.example/", age_s=7200))
+        cache.put(page("https://error.example/", kind="http_5xx", age_s=120))
+        cache.flush()
+        cache.put(page("https://queued.example/"))  # not committed yet: still answered
+        asked = [*urls, "https://old.example/", "https://error.example/"]
+        asked += ["https://queued.example/", "https://missing.example/"]
+        times = cache.copy_times(asked, 3600)
+        assert set(times) == {*urls, "https://queued.example/"}
+        for url in (urls[0], urls[-1], "https://queued.example/"):
+            served = cache.get(url, 3600)
+            assert served is not None
+            assert abs(times[url] - served.fetched_at.timestamp()) < 0.001
+        assert "https://old.example/" in cache.copy_times(["https://old.example/"], 10_000)
+
+
 def test_robots_entries(tmp_path: Path) -> None:
     with PageCache(tmp_path / "c.sqlite3") as cache:
         cache.put_robots("https://a.example:443", 200, "User-agent: *\nDisallow: /x\n", time.time())
