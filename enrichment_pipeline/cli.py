@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
         help="print the expected model calls, tokens and cost; run nothing",
     )
     run.add_argument(
+        "--recompute",
+        action="store_true",
+        help="execute every stage even when this file's stored results are still good "
+        "(pages and model answers still come from the caches)",
+    )
+    run.add_argument(
         "--quiet", action="store_true", help="no progress bars or summary (errors still print)"
     )
     run.add_argument(
@@ -156,7 +162,7 @@ def _run(args: argparse.Namespace) -> int:
         # Bars only on a terminal: piped or captured stderr (scripts, CI, logs) gets the one-line
         # error contract and nothing else.
         bars = not (args.quiet or args.json) and sys.stderr.isatty()
-        outcome = run_file(path, out_dir=args.out, show_progress=bars)
+        outcome = run_file(path, out_dir=args.out, show_progress=bars, recompute=args.recompute)
     except KeyboardInterrupt:
         return _fail(
             "interrupted (fix: run the same command again; pages, matches and emails already "
@@ -171,6 +177,15 @@ def _run(args: argparse.Namespace) -> int:
     if not outcome["ok"]:
         return _fail(outcome["error"], EXIT_BAD_FILE if outcome.get("bad_file") else EXIT_FAILED)
     return EXIT_OK
+
+
+_STAGE_NAMES = {
+    "raw_upload": "file",
+    "validated_and_rejected_records": "validation",
+    "website_matches": "websites",
+    "scraped_contacts": "contacts",
+    "generated_emails": "emails",
+}
 
 
 def _share(part: Any, whole: Any) -> str:
@@ -213,6 +228,10 @@ def _print_summary(outcome: dict[str, Any]) -> None:
         calls = outcome.get("model_calls") or 0
         written = ", ".join(f"{k} {v:,}" for k, v in writers.items())
         table.add_row("emails written by", f"{written}; {calls:,} model calls, ${cost:.4f}")
+    reused = outcome.get("reused") or []
+    if reused:
+        names = ", ".join(_STAGE_NAMES.get(op, op) for op in reused)
+        table.add_row("reused", f"{names}: unchanged since the last run (--recompute redoes them)")
     for warning in outcome.get("warnings") or []:
         text = warning["description"] or f"check {warning['check']} did not pass"
         table.add_row("[yellow]warning[/yellow]", f"{warning['asset']}: {text}")

@@ -27,6 +27,7 @@ from enrichment_pipeline.defs.metadata import Timer, counts_table, preview, rate
 from enrichment_pipeline.defs.partitions import uploads_partitions
 from enrichment_pipeline.defs.resources import PipelineSettings, WebResource
 from enrichment_pipeline.defs.schemas import column_schema
+from enrichment_pipeline.stage_reuse import REUSABLE_UNTIL, reusable_until
 
 JSON_COLUMNS = ("emails", "phones", "socials", "people", "facts", "pages", "sources")
 
@@ -171,6 +172,7 @@ def scraped_contacts(
             return list(rows), fetcher.stats, workers
 
     scraped, stats, workers = asyncio.run(run())
+    ttl_s = config.ttl_s(web.fetch_config().cache_ttl_s)
     unmatched = [
         _row(int(r["record_id"]), r["company_key"], None, None, "no_website", r["error"])
         for r in website_matches[website_matches["status"] != "matched"].to_dict("records")
@@ -204,6 +206,7 @@ def scraped_contacts(
                 frame,
                 ["record_id", "status", "primary_email", "owner_name", "owner_title", "website"],
             ),
+            REUSABLE_UNTIL: reusable_until(ttl_s, problems=statuses.get("error", 0)),
             "duration_s": timer.seconds,
         },
     )

@@ -28,6 +28,7 @@ from enrichment_pipeline.defs.metadata import Timer, counts_table, preview
 from enrichment_pipeline.defs.partitions import uploads_partitions
 from enrichment_pipeline.defs.resources import PipelineSettings, WriterResource, misconfigured
 from enrichment_pipeline.defs.schemas import column_schema
+from enrichment_pipeline.stage_reuse import FOREVER_S, REUSABLE_UNTIL, reusable_until
 
 _JSON_FIELDS = ("emails", "phones", "socials", "people", "facts", "pages", "sources")
 
@@ -138,6 +139,10 @@ def generated_emails(
             "cost_per_10k_usd": totals["cost_per_10k_usd"],
             "writer_config": config.describe(),
             "preview": preview(frame, ["record_id", "subject_1", "icebreaker", "writer"]),
+            # Emails depend only on their inputs, except after a model failure (retried).
+            REUSABLE_UNTIL: reusable_until(
+                FOREVER_S, problems=sum(totals["fallback_reasons"].values())
+            ),
             "duration_s": timer.seconds,
         },
     )

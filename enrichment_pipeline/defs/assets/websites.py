@@ -24,6 +24,7 @@ from enrichment_pipeline.defs.metadata import Timer, counts_table, histogram, pr
 from enrichment_pipeline.defs.partitions import uploads_partitions
 from enrichment_pipeline.defs.resources import PipelineSettings, SearchResource, WebResource
 from enrichment_pipeline.defs.schemas import column_schema
+from enrichment_pipeline.stage_reuse import REUSABLE_UNTIL, reusable_until
 
 
 def _inputs(records: pd.DataFrame) -> list[MatchInput]:
@@ -142,6 +143,11 @@ def website_matches(
             "pages_filled_from_data": stats.data_endpoint_pages,
             "preview": preview(
                 frame, ["record_id", "status", "website", "confidence", "source", "error"]
+            ),
+            # How long a rerun of the same file may take this table as it is (stage_reuse).
+            REUSABLE_UNTIL: reusable_until(
+                min(match_config.cache_ttl_s, fetch_config.cache_ttl_s),
+                problems=statuses.get("error", 0),
             ),
             "duration_s": timer.seconds,
         },
