@@ -1,6 +1,5 @@
 """Stage 3: scrape contact data from each matched website."""
 
-import asyncio
 import json
 from collections import Counter
 from datetime import UTC, datetime
@@ -9,12 +8,8 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from enrichment_pipeline.core.extract import scrape_site
-from enrichment_pipeline.core.extract.memo import ExtractionMemo
-from enrichment_pipeline.core.extract.site_memo import SiteMemo
-from enrichment_pipeline.core.extract.workers import ExtractionPool
+from enrichment_pipeline.core.extract.batch import scrape_websites
 from enrichment_pipeline.core.tables import SCRAPED_CONTACTS
-from enrichment_pipeline.core.web import Fetcher, PageCache
 from enrichment_pipeline.defs.assets.common import (
     NETWORK_RETRY,
     FreshnessConfig,
@@ -34,9 +29,9 @@ JSON_COLUMNS = ("emails", "phones", "socials", "people", "facts", "pages", "sour
 
 class ContactsConfig(FreshnessConfig):
     max_pages: int = 6  # pages per site besides the homepage
-    # Processes that parse pages while this one fetches: None = one per core, 0 = none.
-    # Batches under 200 sites are parsed in this process (a pool's start-up would not pay).
-    extract_workers: int | None = None
+    # Processes the sites are split over (by host): None = one per core, 0 or 1 = this one.
+    # Batches under 200 sites stay in this process (starting workers would not pay).
+    scrape_workers: int | None = None
 
 
 def _row(
@@ -109,70 +104,28 @@ def scraped_contacts(
     matched = website_matches[website_matches["status"] == "matched"]
     progress = progress_logger(context, "scraped_contacts", len(matched))
 
-    # Whole sites whose pages are all the same cached copies as last time are reused as well.
-    site_memo = SiteMemo(
-        paths.cache_db, settings=f"data_endpoints={web.fetch_config().read_data_endpoints}"
+    fetch_config = web.fetch_config()
+    ttl_s = config.ttl_s(fetch_config.cache_ttl_s)
+    records = matched.to_dict("records")
+    # Caches make an unchanged rerun cheap: pages, their extractions and whole sites are reused.
+    batch = scrape_websites(
+        [r["website"] for r in records],
+        fetch_config.replace(cache_ttl_s=ttl_s),
+        paths.cache_db,
+        max_pages=config.max_pages,
+        region=settings.region,
+        record_concurrency=web.record_concurrency,
+        workers=config.scrape_workers,
+        memo_settings=f"data_endpoints={fetch_config.read_data_endpoints}",
+        progress=progress,
     )
-
-    async def run() -> tuple[list[dict[str, Any]], Any, int]:
-        gate = asyncio.Semaphore(web.record_concurrency)
-        done = 0
-        # Extractions of cached pages are reused: an unchanged rerun parses nothing again.
-        memo = ExtractionMemo(paths.cache_db)
-        fetch_config = web.fetch_config()
-        fetch_config = fetch_config.replace(cache_ttl_s=config.ttl_s(fetch_config.cache_ttl_s))
-        pool = ExtractionPool.for_batch(len(matched), config.extract_workers)
-        async with Fetcher(fetch_config, PageCache(paths.cache_db)) as fetcher:
-
-            async def one(record: dict[str, Any]) -> dict[str, Any]:
-                nonlocal done
-                async with gate:
-                    try:
-                        site = await scrape_site(
-                            fetcher,
-                            record["website"],
-                            max_pages=config.max_pages,
-                            region=settings.region,
-                            memo=memo,
-                            site_memo=site_memo,
-                            pool=pool,
-                        )
-                        row = _row(
-                            int(record["record_id"]),
-                            record["company_key"],
-                            site.to_dict(),
-                            record["website"],
-                        )
-                    except Exception as exc:  # one bad site never crashes the stage
-                        row = _row(
-                            int(record["record_id"]),
-                            record["company_key"],
-                            None,
-                            record["website"],
-                            "error",
-                            f"{type(exc).__name__}: {exc}",
-                        )
-                done += 1
-                progress(done)
-                return row
-
-            try:
-                rows = await asyncio.gather(*(one(r) for r in matched.to_dict("records")))
-            finally:
-                memo.close()
-                site_memo.close()
-                if pool is not None:
-                    pool.close()
-                    if pool.broken:
-                        context.log.warning(
-                            f"page parsing workers stopped ({pool.broken}); "
-                            "the rest was parsed in the run process"
-                        )
-            workers = pool.workers if pool is not None else 0
-            return list(rows), fetcher.stats, workers
-
-    scraped, stats, workers = asyncio.run(run())
-    ttl_s = config.ttl_s(web.fetch_config().cache_ttl_s)
+    for failure in batch.worker_failures:
+        context.log.warning(f"a scraping worker stopped ({failure}); its sites were redone here")
+    scraped = [
+        _row(int(r["record_id"]), r["company_key"], site.to_dict(), r["website"])
+        for r, site in zip(records, batch.sites, strict=True)
+    ]
+    stats = batch.stats
     unmatched = [
         _row(int(r["record_id"]), r["company_key"], None, None, "no_website", r["error"])
         for r in website_matches[website_matches["status"] != "matched"].to_dict("records")
@@ -196,9 +149,9 @@ def scraped_contacts(
             "with_owner_rate": rate(with_owner, len(matched)),
             "by_status": counts_table(sorted(statuses.items()), ("status", "businesses")),
             "pages_fetched": stats.network_requests,
-            "pages_from_cache": stats.cache_hits + site_memo.pages_reused,
-            "sites_reused": site_memo.hits,
-            "extract_workers": workers,
+            "pages_from_cache": stats.cache_hits + batch.pages_reused,
+            "sites_reused": batch.sites_reused,
+            "scrape_workers": batch.workers,
             "pages_rendered": stats.rendered_pages,
             "pages_filled_from_data": stats.data_endpoint_pages,
             "fetch_errors": counts_table(sorted(stats.errors.items()), ("error", "pages")),
