@@ -64,7 +64,7 @@ _encoder = threading.local()
 def encode(extraction: PageExtraction) -> bytes:
     """The stored form of an extraction: compressed JSON (what `put` writes)."""
     compressor = getattr(_encoder, "zstd", None)
-    if compressor is None:
+    if compressor is None:  # one per thread: a zstd compressor is not thread-safe
         compressor = _encoder.zstd = zstandard.ZstdCompressor(level=1)
     return compressor.compress(to_json(extraction))
 
@@ -129,12 +129,7 @@ class ExtractionMemo:
         extraction: PageExtraction,
     ) -> None:
         """Remember an extraction (written in batches)."""
-        self.put_encoded(url, region, fetched_at, rendered, encode(extraction))
-
-    def put_encoded(
-        self, url: str, region: str, fetched_at: datetime, rendered: bool, blob: bytes
-    ) -> None:
-        """`put` for an extraction already encoded by `encode` (in a worker process, say)."""
+        blob = encode(extraction)
         row = (url, region, _fetched_ms(fetched_at), int(rendered), self._version, blob)
         with self._lock:
             self._pending.append(row)

@@ -32,7 +32,6 @@ from enrichment_pipeline.core.extract.phones import merge_label
 from enrichment_pipeline.core.extract.site_memo import SiteMemo
 from enrichment_pipeline.core.extract.titles import DECISION_MAKER_MIN_RANK, title_rank
 from enrichment_pipeline.core.extract.wordsets import word_set
-from enrichment_pipeline.core.extract.workers import ExtractionPool
 
 MAX_FACTS_PER_KIND = 2
 # Outcomes that mean "we may not / must not read this site" rather than "it failed".
@@ -107,7 +106,6 @@ async def scrape_site(
     region: str = "US",
     memo: ExtractionMemo | None = None,
     site_memo: SiteMemo | None = None,
-    pool: ExtractionPool | None = None,
 ) -> SiteContacts:
     """Scrape one website for contacts. Never raises: problems become `status` + `error`.
 
@@ -115,14 +113,13 @@ async def scrape_site(
     `site_memo`: reuse (and record) the whole result while the page cache still holds exactly
     the copies it was built from; needs a fetcher with `cache_key` and `cached_copy_times`
     (the real one).
-    `pool`: extract pages in worker processes (the event loop keeps fetching meanwhile).
     """
     website = (website or "").strip()
     if not _is_http_url(website):
         return SiteContacts(
             website=website, status="error", error=f"not an http(s) URL: {website!r}"
         )
-    reader = _PageReader(region, memo, pool)
+    reader = _PageReader(region, memo)
     copy_times = getattr(fetcher, "cached_copy_times", None)
     if site_memo is not None and copy_times is not None:
         known = site_memo.get(website, region, max_pages, copy_times)
@@ -295,12 +292,10 @@ async def _fetch_and_extract(
 
 @dataclass
 class _PageReader:
-    """Extracts fetched pages: from the memo when this exact cached copy was read before, else
-    with `extract_page`, in the worker pool when there is one."""
+    """Extracts fetched pages: from the memo when this exact cached copy was read before."""
 
     region: str
     memo: ExtractionMemo | None = None
-    pool: ExtractionPool | None = None
 
     async def extract(self, result: _FetchResultLike, url: str) -> PageExtraction:
         memo = self.memo
@@ -308,16 +303,9 @@ class _PageReader:
             known = memo.get(url, self.region, result.fetched_at, result.rendered)
             if known is not None:
                 return known
-        if self.pool is None:
-            extraction = extract_page(result.text, url, region=self.region)
-            if memo is not None:
-                memo.put(url, self.region, result.fetched_at, result.rendered, extraction)
-            return extraction
-        extraction, blob = await self.pool.extract_encoded(
-            result.text, url, self.region, encoded=memo is not None
-        )
-        if memo is not None and blob is not None:
-            memo.put_encoded(url, self.region, result.fetched_at, result.rendered, blob)
+        extraction = extract_page(result.text, url, region=self.region)
+        if memo is not None:
+            memo.put(url, self.region, result.fetched_at, result.rendered, extraction)
         return extraction
 
 
