@@ -7,8 +7,8 @@ still 28-42 s at 10,000 businesses re-deriving results that could not differ. Li
 have changed, and always the export (it writes your files). A stage's stored partition is
 reused when all of these hold:
 
-- its latest materialization was made by a command-line run whose fingerprint for that stage
-  equals today's: the package's code, the settings that stage reads (ENRICH_*; the search
+- its latest materialization was made by a command-line run that succeeded and whose
+  fingerprint for that stage equals today's: the package's code, the settings that stage reads (ENRICH_*; the search
   provider variables for website matching; LLM_* and the sender profile for the emails) and
   the host map file;
 - every stage before it is reused too, and it was materialized after them;
@@ -166,7 +166,11 @@ def reusable_stages(
             record = found[0]
             if record.run_id not in run_tags:
                 run = instance.get_run_by_id(record.run_id)
-                run_tags[record.run_id] = run.tags if run is not None else {}
+                # Only a run that succeeded vouches for its results: a failed blocking check
+                # (rows missing between validated and rejected, say) fails the run, and a
+                # result it left must not be waved through on the next one.
+                succeeded = run is not None and run.status == dg.DagsterRunStatus.SUCCESS
+                run_tags[record.run_id] = run.tags if succeeded else {}  # type: ignore[union-attr]
             tag = FINGERPRINT_TAG_PREFIX + stage.op
             if run_tags[record.run_id].get(tag) != tags.get(tag):
                 return _confirmed(chosen, key)

@@ -93,6 +93,10 @@ def test_stored_results_are_only_reused_while_fresh_and_present(
         assert stage_reuse.reusable_stages(instance, key, other) == ALL[:2]
         # Code or settings of a run not made by this command: nothing is taken as it is.
         assert stage_reuse.reusable_stages(instance, key, {}) == []
+        # A run that did not succeed vouches for nothing it materialized.
+        [run] = instance.get_runs(limit=1)
+        instance.report_run_failed(run)
+        assert stage_reuse.reusable_stages(instance, key, tags) == []
     # The warehouse lost its rows: nothing is reused and the run rebuilds them.
     (Path(env["ENRICH_DATA_DIR"]) / "warehouse.duckdb").unlink()
     rebuilt = _enrich(tmp_path, env, source)
