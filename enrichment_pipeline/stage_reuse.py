@@ -8,9 +8,9 @@ have changed, and always the export (it writes your files). A stage's stored par
 reused when all of these hold:
 
 - its latest materialization was made by a command-line run that succeeded and whose
-  fingerprint for that stage equals today's: the package's code, the settings that stage reads (ENRICH_*; the search
-  provider variables for website matching; LLM_* and the sender profile for the emails) and
-  the host map file;
+  fingerprint for that stage equals today's: the package's code, the settings that stage
+  reads (ENRICH_*; the search provider variables and the host map file for the web stages;
+  LLM_* and the sender profile for the emails);
 - every stage before it is reused too, and it was materialized after them;
 - it said, when it was made, how long it stays good (`reusable_until` in its metadata): the web
   stages as long as their pages and matches stay fresh (the cache TTLs), and not at all when any
