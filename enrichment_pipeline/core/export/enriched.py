@@ -82,13 +82,25 @@ def _json_value(text: Any, default: Any) -> Any:
     return text
 
 
-def _records_by(frame: pd.DataFrame | None, key: str) -> dict[Any, dict[str, Any]]:
+def _records_by(
+    frame: pd.DataFrame | None, key: str, columns: Sequence[str]
+) -> dict[Any, dict[str, Any]]:
+    """Rows by `key`, with only the `columns` the export reads (the stage tables also hold
+    bulky JSON such as pages and evidence: converting those cells was a third of the time)."""
     if frame is None or frame.empty:
         return {}
+    wanted = [c for c in dict.fromkeys([key, *columns]) if c in frame.columns]
     out: dict[Any, dict[str, Any]] = {}
-    for row in frame.to_dict("records"):
+    for row in frame[wanted].to_dict("records"):
         out[int(row[key])] = {k: _clean(v) for k, v in row.items()}
     return out
+
+
+_MATCH_COLUMNS = ("status", "error", "website", "confidence", "source", "checked_at")
+_CONTACT_COLUMNS = (
+    "status", "error", "emails", "primary_email", "phones", "owner_name", "owner_title",
+    "people", "socials", "sources",
+)  # fmt: skip
 
 
 def _input_fields(raw_fields: Any) -> dict[str, Any]:
@@ -135,10 +147,10 @@ def build_enriched_rows(
     """
     headers = _headers_of(raw)
     in_names = input_column_names(headers)
-    raw_by_row = _records_by(raw, "row_number")
-    match_by = _records_by(matches, "record_id")
-    contacts_by = _records_by(contacts, "record_id")
-    email_by = _records_by(emails, "record_id")
+    raw_by_row = _records_by(raw, "row_number", ("fields",))
+    match_by = _records_by(matches, "record_id", _MATCH_COLUMNS)
+    contacts_by = _records_by(contacts, "record_id", _CONTACT_COLUMNS)
+    email_by = _records_by(emails, "record_id", (*EMAIL_FIELDS, "writer"))
     blocked = {s.strip().lower() for s in suppressed if s and s.strip()}
 
     rows: list[dict[str, Any]] = []
@@ -293,8 +305,7 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, An
     def write(handle: Any) -> None:
         writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow([_csv_cell(c) for c in columns])
-        for row in rows:
-            writer.writerow([_csv_cell(row.get(c)) for c in columns])
+        writer.writerows([_csv_cell(row.get(c)) for c in columns] for row in rows)
 
     _atomic_write(path, write, encoding="utf-8-sig", newline="")
 
