@@ -173,6 +173,7 @@ def run_file(
         model_calls=meta.get("model_calls"),
         cost_usd=meta.get("cost_usd"),
         statuses=meta.get("status_counts", {}),
+        files_rewritten=meta.get("files_rewritten", True),
     )
     if "generated_emails" in reused:
         outcome.update(model_calls=0, cost_usd=0.0)  # the emails are last run's: nothing spent

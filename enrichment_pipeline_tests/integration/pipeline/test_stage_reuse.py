@@ -53,11 +53,21 @@ def test_an_unchanged_file_reuses_every_stage_and_writes_the_same_files(
     output = _csv(first)
     before = sum(len(fixture_web.requests_for(h)) for h in hosts)
 
+    written_at = Path(str(first["csv"])).stat().st_mtime_ns
     again = _enrich(tmp_path, env, source)
     assert again["reused"] == ALL
     assert sum(len(fixture_web.requests_for(h)) for h in hosts) == before  # no request at all
     assert _csv(again) == output
     assert again["model_calls"] == 0 and again["rows_in"] == first["rows_in"]
+    # Nothing the export reads changed and the files are as written: they are left alone.
+    assert again["files_rewritten"] is False
+    assert Path(str(again["csv"])).stat().st_mtime_ns == written_at
+    # A deleted output is written again, the same as before.
+    json_text = Path(str(first["json"])).read_bytes()
+    Path(str(first["json"])).unlink()
+    restored = _enrich(tmp_path, env, source)
+    assert restored["reused"] == ALL and restored["files_rewritten"] is True
+    assert Path(str(restored["json"])).read_bytes() == json_text
 
     # A new sender profile changes the emails only: the web stages stay reused.
     profile = Path(env["ENRICH_DATA_DIR"]) / "sender_profile.toml"
@@ -65,6 +75,7 @@ def test_an_unchanged_file_reuses_every_stage_and_writes_the_same_files(
     profile.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
     new_sender = _enrich(tmp_path, env, source)
     assert new_sender["reused"] == ALL[:4]
+    assert new_sender["files_rewritten"] is True
     assert _csv(new_sender) != output
 
     recomputed = _enrich(tmp_path, env, source, "--recompute")
