@@ -179,15 +179,6 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_STAGE_NAMES = {
-    "raw_upload": "file",
-    "validated_and_rejected_records": "validation",
-    "website_matches": "websites",
-    "scraped_contacts": "contacts",
-    "generated_emails": "emails",
-}
-
-
 def _share(part: Any, whole: Any) -> str:
     return f" ({part / whole:.0%})" if isinstance(part, int) and whole else ""
 
@@ -230,7 +221,11 @@ def _print_summary(outcome: dict[str, Any]) -> None:
         table.add_row("emails written by", f"{written}; {calls:,} model calls, ${cost:.4f}")
     reused = outcome.get("reused") or []
     if reused:
-        names = ", ".join(_STAGE_NAMES.get(op, op) for op in reused)
+        from enrichment_pipeline.stage_progress import STAGES as SHOWN
+        from enrichment_pipeline.stage_reuse import STAGES
+
+        labels = {stage.key: stage.label.lower() for stage in SHOWN}  # the progress bars' names
+        names = ", ".join(labels[s.assets[0]] for s in STAGES if s.op in reused)
         table.add_row("reused", f"{names}: unchanged since the last run (--recompute redoes them)")
     for warning in outcome.get("warnings") or []:
         text = warning["description"] or f"check {warning['check']} did not pass"

@@ -28,13 +28,13 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
 from enrichment_pipeline.core.paths import data_paths
+from enrichment_pipeline.core.source_hash import file_digest, sources_digest
 
 FINGERPRINT_TAG_PREFIX = "enrichment/fingerprint/"
 REUSABLE_UNTIL = "reusable_until"  # metadata: epoch seconds this stage's result stays good
@@ -81,23 +81,14 @@ def reusable_until(ttl_s: float, *, problems: int = 0, now: float | None = None)
     return 0.0 if problems else (time.time() if now is None else now) + ttl_s
 
 
-@lru_cache(maxsize=1)
 def _code_hash() -> str:
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return sources_digest(Path(__file__).parent, ("**/*.py",))
 
 
 def _file_hash(path: str | os.PathLike[str] | None) -> str:
     if not path:
         return "-"
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return "missing"
+    return file_digest(path) or "missing"
 
 
 def fingerprints(env: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,35 +39,8 @@ from enrichment_pipeline.core.discovery.page_facts import read_page
 from enrichment_pipeline.core.discovery.scoring import assess
 from enrichment_pipeline.core.normalize.validate import validate_records
 from enrichment_pipeline.core.web import FetchConfig, Fetcher, PageCache
+from enrichment_pipeline_tests.bench.servers import start_web
 from enrichment_pipeline_tests.fixtures.web import Business, format_phone, generate_businesses
-
-
-def start_server(businesses: int, seed: int, host_map: Path) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "enrichment_pipeline_tests.fixtures.web",
-            "--businesses",
-            str(businesses),
-            "--seed",
-            str(seed),
-            "--host-map",
-            str(host_map),
-            "--no-log",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": os.getcwd()},
-    )
-    assert proc.stdout is not None
-    port = 0
-    for line in proc.stdout:
-        if line.startswith("PORT"):
-            port = int(line.split()[1])
-        if line.strip() == "READY":
-            break
-    return proc, port
 
 
 def records_for(businesses: list[Business]) -> list[MatchInput]:
@@ -161,7 +132,8 @@ def main() -> int:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-discovery-"))
     host_map = tmp / "hosts.json"
-    proc, port = start_server(args.businesses, args.seed, host_map)
+    web = start_web(args.businesses, args.seed, 0.0, host_map, log_requests=False)
+    port = web.port
     try:
         businesses = generate_businesses(args.businesses, seed=args.seed)
         records = records_for(businesses)
@@ -233,8 +205,7 @@ def main() -> int:
         except ImportError:
             print("  extruct not installed")
     finally:
-        proc.terminate()
-        proc.wait(10)
+        web.stop()
     return 0
 
 

@@ -15,26 +15,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from enrichment_pipeline.core.source_hash import file_digest, sources_digest
 from enrichment_pipeline.core.storage.cache_db import JsonCache, open_cache_db
 
 _TABLE = "export_outputs"
 
 
-@lru_cache(maxsize=1)
 def _code_version() -> str:
-    digest = hashlib.sha256()
     core = Path(__file__).parent.parent
-    for folder in ("export", "report"):
-        for path in sorted((core / folder).glob("*.py")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return sources_digest(core, ("export/*.py", "report/*.py"))
 
 
 def inputs_fingerprint(
@@ -59,13 +53,6 @@ def inputs_fingerprint(
     return digest.hexdigest()
 
 
-def _file_hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 class ExportRecords:
     """Per output CSV path: the fingerprint it was written from, its files' hashes, a summary."""
 
@@ -82,7 +69,7 @@ class ExportRecords:
         if not isinstance(files, Mapping) or not files:
             return None
         for path, expected in files.items():
-            if _file_hash(Path(path)) != expected:
+            if file_digest(Path(path)) != expected:
                 return None
         summary = record.get("summary")
         return dict(summary) if isinstance(summary, Mapping) else None
@@ -94,7 +81,7 @@ class ExportRecords:
         files: Iterable[Path],
         summary: Mapping[str, Any],
     ) -> None:
-        hashes = {str(path): _file_hash(Path(path)) for path in files}
+        hashes = {str(path): file_digest(Path(path)) for path in files}
         self._records.put(
             str(csv_path), {"fingerprint": fingerprint, "files": hashes, "summary": dict(summary)}
         )

@@ -24,7 +24,7 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from enrichment_pipeline.core.extract.domains import url_host
@@ -65,7 +65,6 @@ def scrape_websites(
     region: str = "US",
     record_concurrency: int = 512,
     workers: int | None = None,
-    memo_settings: str = "",
     progress: Progress | None = None,
     min_sites_for_workers: int = MIN_SITES_FOR_WORKERS,
 ) -> BatchResult:
@@ -76,7 +75,7 @@ def scrape_websites(
     """
     count = default_workers() if workers is None else workers
     shards = min(count, len(websites)) if len(websites) >= min_sites_for_workers else 1
-    job = _Job(cache_path, max_pages, region, record_concurrency, memo_settings)
+    job = _Job(cache_path, max_pages, region, record_concurrency)
     if shards <= 1:
         return asyncio.run(_scrape_all(list(websites), config, job, _Reporter(progress)))
     return _scrape_sharded(list(websites), config, job, shards, progress)
@@ -88,7 +87,6 @@ class _Job:
     max_pages: int
     region: str
     record_concurrency: int
-    memo_settings: str
 
 
 class _Reporter:
@@ -120,7 +118,8 @@ async def _scrape_all(
 ) -> BatchResult:
     gate = asyncio.Semaphore(max(1, job.record_concurrency))
     memo = ExtractionMemo(job.cache_path)  # extractions of cached pages, reused
-    site_memo = SiteMemo(job.cache_path, settings=job.memo_settings)  # and whole sites
+    # ...and whole sites, for the same fetch settings that decide what a scrape reads.
+    site_memo = SiteMemo(job.cache_path, settings=f"data_endpoints={config.read_data_endpoints}")
 
     async def one(website: str) -> SiteContacts:
         async with gate:
@@ -167,14 +166,7 @@ def _split(config: FetchConfig, job: _Job, shards: int) -> tuple[FetchConfig, _J
         concurrency=max(1, config.concurrency // shards),
         render_pool=max(1, config.render_pool // shards),
     )
-    shard_job = _Job(
-        job.cache_path,
-        job.max_pages,
-        job.region,
-        max(1, job.record_concurrency // shards),
-        job.memo_settings,
-    )
-    return shard_config, shard_job
+    return shard_config, replace(job, record_concurrency=max(1, job.record_concurrency // shards))
 
 
 _channel: object = None  # a worker's progress queue, set when the worker starts
@@ -242,7 +234,7 @@ def _scrape_sharded(
     for m, result in zip(members, results, strict=True):
         assert result is not None
         by_index.update(zip(m, result.sites, strict=True))
-        _add_stats(merged.stats, result.stats)
+        merged.stats.add(result.stats)
         merged.sites_reused += result.sites_reused
         merged.pages_reused += result.pages_reused
     merged.sites = [by_index[i] for i in range(len(websites))]
@@ -258,17 +250,3 @@ def _drain(channel: object, timeout: float) -> int:
     except queue.Empty:
         pass
     return got
-
-
-def _add_stats(total: FetchStats, part: FetchStats) -> None:
-    for name in (
-        "network_requests",
-        "cache_hits",
-        "robots_fetches",
-        "bytes_received",
-        "rendered_pages",
-        "data_endpoint_pages",
-        "retries",
-    ):
-        setattr(total, name, getattr(total, name) + getattr(part, name))
-    total.errors.update(part.errors)

@@ -11,12 +11,9 @@ Writes are batched; losing the last batch to a crash only costs a re-parse.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import threading
 from dataclasses import asdict
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +26,8 @@ from enrichment_pipeline.core.extract.models import (
     FoundPhone,
     PageExtraction,
 )
-from enrichment_pipeline.core.storage.cache_db import open_cache_db
+from enrichment_pipeline.core.source_hash import sources_digest
+from enrichment_pipeline.core.storage.cache_db import MemoTable
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS page_extractions ("
@@ -37,17 +35,11 @@ _SCHEMA = (
     " rendered INTEGER NOT NULL, version TEXT NOT NULL, data BLOB NOT NULL,"
     " PRIMARY KEY (url, region))"
 )
-_BATCH = 500
 
 
-@lru_cache(maxsize=1)
 def extractor_version() -> str:
     """A hash of the extractor's source files: any code change invalidates the memo."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return sources_digest(Path(__file__).parent)[:16]
 
 
 def _fetched_ms(fetched_at: datetime) -> int:
@@ -56,17 +48,6 @@ def _fetched_ms(fetched_at: datetime) -> int:
 
 def to_json(extraction: PageExtraction) -> bytes:
     return json.dumps(asdict(extraction), separators=(",", ":")).encode()
-
-
-_encoder = threading.local()
-
-
-def encode(extraction: PageExtraction) -> bytes:
-    """The stored form of an extraction: compressed JSON (what `put` writes)."""
-    compressor = getattr(_encoder, "zstd", None)
-    if compressor is None:  # one per thread: a zstd compressor is not thread-safe
-        compressor = _encoder.zstd = zstandard.ZstdCompressor(level=1)
-    return compressor.compress(to_json(extraction))
 
 
 def from_json(raw: bytes) -> PageExtraction:
@@ -89,11 +70,9 @@ class ExtractionMemo:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._con = open_cache_db(self.path)
-        self._con.execute(_SCHEMA)
-        self._lock = threading.Lock()
-        self._pending: list[tuple[str, str, int, int, str, bytes]] = []
+        self._table = MemoTable(self.path, _SCHEMA, "page_extractions", columns=6)
         self._version = extractor_version()
+        self._zstd = zstandard.ZstdCompressor(level=1)
         self._unzstd = zstandard.ZstdDecompressor()
         self.hits = 0
 
@@ -101,12 +80,11 @@ class ExtractionMemo:
         self, url: str, region: str, fetched_at: datetime, rendered: bool
     ) -> PageExtraction | None:
         """The stored extraction of exactly this copy of the page, or None."""
-        with self._lock:
-            row = self._con.execute(
-                "SELECT fetched_ms, rendered, version, data FROM page_extractions"
-                " WHERE url = ? AND region = ?",
-                (url, region),
-            ).fetchone()
+        row = self._table.read_one(
+            "SELECT fetched_ms, rendered, version, data FROM page_extractions"
+            " WHERE url = ? AND region = ?",
+            (url, region),
+        )
         if row is None or (row[0], bool(row[1]), row[2]) != (
             _fetched_ms(fetched_at),
             rendered,
@@ -129,29 +107,11 @@ class ExtractionMemo:
         extraction: PageExtraction,
     ) -> None:
         """Remember an extraction (written in batches)."""
-        blob = encode(extraction)
-        row = (url, region, _fetched_ms(fetched_at), int(rendered), self._version, blob)
-        with self._lock:
-            self._pending.append(row)
-            full = len(self._pending) >= _BATCH
-        if full:
-            self.flush()
+        blob = self._zstd.compress(to_json(extraction))
+        self._table.add((url, region, _fetched_ms(fetched_at), int(rendered), self._version, blob))
 
     def flush(self) -> None:
-        with self._lock:
-            rows, self._pending = self._pending, []
-            if rows:
-                # One transaction per batch (the connection is in autocommit mode).
-                self._con.execute("BEGIN IMMEDIATE")
-                try:
-                    self._con.executemany(
-                        "INSERT OR REPLACE INTO page_extractions VALUES (?, ?, ?, ?, ?, ?)", rows
-                    )
-                    self._con.execute("COMMIT")
-                except BaseException:
-                    self._con.execute("ROLLBACK")
-                    raise
+        self._table.flush()
 
     def close(self) -> None:
-        self.flush()
-        self._con.close()
+        self._table.close()

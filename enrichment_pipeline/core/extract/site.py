@@ -133,8 +133,11 @@ async def scrape_site(
     return await _scrape_safely(fetcher, website, max_pages, reader)
 
 
-# Results worth reusing: "error" rows are retried on the next run, as without the memo.
+# Results worth reusing: "error" rows are retried on the next run, as without the memo, and so
+# is a site whose scrape met any passing failure (a failed render included: the web's
+# TRANSIENT_KINDS, which the fetcher asks the network about again).
 _REUSABLE_STATUSES = frozenset({"ok", "no_contacts", "blocked"})
+_RETRIED_KINDS = PASSING_KINDS | {"browser"}
 
 
 class _RecordingFetcher:
@@ -154,7 +157,7 @@ class _RecordingFetcher:
         # the last copy read of a URL is the one the cache holds.
         key = self._key(url) if self._key is not None else url
         self.reads[key or url] = result.fetched_at.timestamp()
-        if result.error_kind in PASSING_KINDS or result.error_kind == "browser":
+        if result.error_kind in _RETRIED_KINDS:
             self.passing_failure = True
         return result
 

@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import zstandard
 
 from enrichment_pipeline.core.extract.memo import extractor_version
-from enrichment_pipeline.core.storage.cache_db import open_cache_db
+from enrichment_pipeline.core.source_hash import sources_digest
+from enrichment_pipeline.core.storage.cache_db import MemoTable
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS site_scrapes ("
@@ -32,33 +31,23 @@ _SCHEMA = (
     " version TEXT NOT NULL, reads TEXT NOT NULL, data BLOB NOT NULL,"
     " PRIMARY KEY (website, region, max_pages))"
 )
-_BATCH = 500
 # Copies match when their fetch times agree to the millisecond (the page cache stores floats).
 _TOLERANCE_S = 0.0005
 
 CopyTimes = Callable[[list[str]], Mapping[str, float]]
 
 
-@lru_cache(maxsize=1)
 def _web_rules_version() -> str:
     """The web layer's rendering rules decide which pages a scrape renders, so they count too."""
     web = Path(__file__).parent.parent / "web"
-    digest = hashlib.sha256()
-    for name in ("rendering.py", "data_endpoints.py"):
-        path = web / name
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return sources_digest(web, ("rendering.py", "data_endpoints.py"))[:16]
 
 
 class SiteMemo:
     """Scrape results by (website, region, page limit); one per stage run, one thread."""
 
     def __init__(self, path: Path, *, settings: str = "") -> None:
-        self._con = open_cache_db(Path(path))
-        self._con.execute(_SCHEMA)
-        self._lock = threading.Lock()
-        self._pending: list[tuple[str, str, int, str, str, bytes]] = []
+        self._table = MemoTable(Path(path), _SCHEMA, "site_scrapes", columns=6)
         self._version = hashlib.sha256(
             f"{extractor_version()}|{_web_rules_version()}|{settings}".encode()
         ).hexdigest()[:16]
@@ -75,12 +64,11 @@ class SiteMemo:
         `copy_times(keys)` answers, for each page-cache key recorded by `put`, the fetch time of
         the copy the cache would serve now (missing: the fetcher would go to the network).
         """
-        with self._lock:
-            row = self._con.execute(
-                "SELECT version, reads, data FROM site_scrapes"
-                " WHERE website = ? AND region = ? AND max_pages = ?",
-                (website, region, max_pages),
-            ).fetchone()
+        row = self._table.read_one(
+            "SELECT version, reads, data FROM site_scrapes"
+            " WHERE website = ? AND region = ? AND max_pages = ?",
+            (website, region, max_pages),
+        )
         if row is None or row[0] != self._version:
             return None
         try:
@@ -116,26 +104,10 @@ class SiteMemo:
             json.dumps(dict(reads), separators=(",", ":")),
             self._zstd.compress(json.dumps(contacts, separators=(",", ":")).encode()),
         )
-        with self._lock:
-            self._pending.append(row)
-            full = len(self._pending) >= _BATCH
-        if full:
-            self.flush()
+        self._table.add(row)
 
     def flush(self) -> None:
-        with self._lock:
-            rows, self._pending = self._pending, []
-            if rows:
-                self._con.execute("BEGIN IMMEDIATE")
-                try:
-                    self._con.executemany(
-                        "INSERT OR REPLACE INTO site_scrapes VALUES (?, ?, ?, ?, ?, ?)", rows
-                    )
-                    self._con.execute("COMMIT")
-                except BaseException:
-                    self._con.execute("ROLLBACK")
-                    raise
+        self._table.flush()
 
     def close(self) -> None:
-        self.flush()
-        self._con.close()
+        self._table.close()

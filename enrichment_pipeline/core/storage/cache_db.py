@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -92,3 +93,47 @@ class JsonCache:
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+class MemoTable:
+    """One memo table on its own connection: single-row reads, and writes batched into one
+    transaction per `batch` rows (a killed process loses at most the unwritten batch, which
+    only costs recomputing it). Shared by the page-extraction and site memos."""
+
+    def __init__(self, path: str | Path, schema: str, table: str, columns: int, batch: int = 500):
+        if not table.isidentifier():
+            raise ValueError(f"bad memo table name: {table!r}")
+        self._con = open_cache_db(path)
+        self._con.execute(schema)
+        self._insert = f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * columns)})"
+        self._batch = batch
+        self._lock = threading.Lock()  # reads and flushes share one connection
+        self._pending: list[tuple[Any, ...]] = []
+
+    def read_one(self, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        with self._lock:
+            return self._con.execute(sql, params).fetchone()
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        with self._lock:
+            self._pending.append(row)
+            full = len(self._pending) >= self._batch
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            rows, self._pending = self._pending, []
+            if rows:
+                # One transaction per batch (the connection is in autocommit mode).
+                self._con.execute("BEGIN IMMEDIATE")
+                try:
+                    self._con.executemany(self._insert, rows)
+                    self._con.execute("COMMIT")
+                except BaseException:
+                    self._con.execute("ROLLBACK")
+                    raise
+
+    def close(self) -> None:
+        self.flush()
+        self._con.close()

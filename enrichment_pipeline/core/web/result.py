@@ -126,6 +126,14 @@ class FetchStats:
     retries: int = 0
     errors: Counter[str] = field(default_factory=Counter)
 
+    def add(self, other: FetchStats) -> None:
+        """Count another fetcher's work in with this one's (fetchers in worker processes)."""
+        for name, value in vars(other).items():
+            if name == "errors":
+                self.errors.update(value)
+            else:
+                setattr(self, name, getattr(self, name) + value)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "network_requests": self.network_requests,

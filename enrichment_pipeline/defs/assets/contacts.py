@@ -116,7 +116,6 @@ def scraped_contacts(
         region=settings.region,
         record_concurrency=web.record_concurrency,
         workers=config.scrape_workers,
-        memo_settings=f"data_endpoints={fetch_config.read_data_endpoints}",
         progress=progress,
     )
     for failure in batch.worker_failures:

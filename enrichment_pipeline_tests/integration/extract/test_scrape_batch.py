@@ -12,10 +12,13 @@ from pathlib import Path
 from enrichment_pipeline.core.extract.batch import _Job, _shard_of, _split, scrape_websites
 from enrichment_pipeline.core.web.config import FetchConfig
 from enrichment_pipeline_tests.fixtures.web import generate_businesses
-from enrichment_pipeline_tests.fixtures.web.plugin import SessionWeb, fetch_config_for
+from enrichment_pipeline_tests.fixtures.web.plugin import (
+    STATIC_STYLES,
+    SessionWeb,
+    fetch_config_for,
+    static_websites,
+)
 from enrichment_pipeline_tests.fixtures.web.server import FixtureWeb
-
-STATIC = ("dealercom", "dealerinspire", "wordpress", "onepage", "structured")
 
 
 def _worker_pids() -> list[int]:
@@ -35,10 +38,6 @@ def _worker_pids() -> list[int]:
     return pids
 
 
-def _websites(web: SessionWeb, count: int) -> list[str]:
-    return [b.website or "" for b in web.generated if b.has_live_site and b.style in STATIC][:count]
-
-
 def _comparable(site: object) -> dict[str, object]:
     data = site.to_dict()  # type: ignore[attr-defined]
     return {k: v for k, v in data.items() if k not in ("sources", "pages")}
@@ -47,7 +46,7 @@ def _comparable(site: object) -> dict[str, object]:
 def test_sharded_batch_gives_the_rows_one_process_gives(
     fixture_web: SessionWeb, tmp_path: Path
 ) -> None:
-    websites = _websites(fixture_web, 16)
+    websites = static_websites(fixture_web.generated, 16)
     websites.append(websites[0])  # a duplicate lands in the same shard as its twin
     config = fetch_config_for(fixture_web)
     alone = scrape_websites(websites, config, tmp_path / "a.sqlite3", workers=1)
@@ -75,7 +74,7 @@ def test_sharded_batch_gives_the_rows_one_process_gives(
 
 def test_shards_split_the_global_limits_and_keep_hosts_together() -> None:
     config = FetchConfig(concurrency=64, render_pool=16)
-    job = _Job(Path("c.sqlite3"), 6, "US", 512, "")
+    job = _Job(Path("c.sqlite3"), 6, "US", 512)
     shard_config, shard_job = _split(config, job, 3)
     assert (shard_config.concurrency, shard_config.render_pool) == (21, 5)
     assert shard_job.record_concurrency == 170
@@ -88,7 +87,7 @@ def test_shards_split_the_global_limits_and_keep_hosts_together() -> None:
 
 def test_a_killed_worker_has_its_shard_redone_in_this_process(tmp_path: Path) -> None:
     businesses = [b for b in generate_businesses(60, seed=77) if b.has_live_site]
-    businesses = [b for b in businesses if b.style in STATIC][:12]
+    businesses = [b for b in businesses if b.style in STATIC_STYLES][:12]
     with FixtureWeb(latency_s=0.05) as web:
         web.add_businesses(businesses)
         config = fetch_config_for(web)

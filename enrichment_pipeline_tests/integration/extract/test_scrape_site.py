@@ -12,10 +12,12 @@ import pytest
 from enrichment_pipeline.core.extract import SiteContacts, scrape_site
 from enrichment_pipeline.core.web import Fetcher
 from enrichment_pipeline_tests.fixtures.web import Business, site_truth
-from enrichment_pipeline_tests.fixtures.web.plugin import SessionWeb, fetch_config_for
+from enrichment_pipeline_tests.fixtures.web.plugin import (
+    STATIC_STYLES,
+    SessionWeb,
+    fetch_config_for,
+)
 from enrichment_pipeline_tests.fixtures.web.styles.base import FixturePage, PageTruth, document
-
-STATIC_STYLES = ("dealercom", "dealerinspire", "wordpress", "onepage", "structured")
 
 
 def scrape_all(web: SessionWeb, websites: list[str], **kwargs: object) -> list[SiteContacts]:

@@ -12,10 +12,12 @@ from enrichment_pipeline.core.extract import SiteContacts, scrape_site
 from enrichment_pipeline.core.extract.memo import ExtractionMemo
 from enrichment_pipeline.core.extract.site_memo import SiteMemo
 from enrichment_pipeline.core.web import Fetcher, PageCache
-from enrichment_pipeline_tests.fixtures.web.plugin import SessionWeb, fetch_config_for
+from enrichment_pipeline_tests.fixtures.web.plugin import (
+    SessionWeb,
+    fetch_config_for,
+    static_websites,
+)
 from enrichment_pipeline_tests.fixtures.web.styles.base import FixturePage, PageTruth, document
-
-STATIC_STYLES = ("dealercom", "dealerinspire", "wordpress", "onepage", "structured")
 
 
 def _scrape(
@@ -49,16 +51,10 @@ def _comparable(contacts: SiteContacts) -> dict[str, Any]:
     return data
 
 
-def _websites(web: SessionWeb, count: int) -> list[str]:
-    return [b.website or "" for b in web.generated if b.has_live_site and b.style in STATIC_STYLES][
-        :count
-    ]
-
-
 def test_an_unchanged_rerun_reuses_every_site_without_reading_a_page(
     fixture_web: SessionWeb, tmp_path: Path
 ) -> None:
-    websites = _websites(fixture_web, 12)
+    websites = static_websites(fixture_web.generated, 12)
     cache = tmp_path / "cache.sqlite3"
     first, fetched, _ = _scrape(fixture_web, websites, cache)
     assert fetched > len(websites) and all(c.status == "ok" for c in first)
@@ -76,7 +72,7 @@ def test_an_unchanged_rerun_reuses_every_site_without_reading_a_page(
 def test_a_page_fetched_again_makes_its_site_a_miss(
     fixture_web: SessionWeb, tmp_path: Path
 ) -> None:
-    websites = _websites(fixture_web, 4)
+    websites = static_websites(fixture_web.generated, 4)
     cache = tmp_path / "cache.sqlite3"
     first, _, _ = _scrape(fixture_web, websites, cache)
     contact_page = first[1].pages[1]["url"]
@@ -97,7 +93,7 @@ def test_a_page_fetched_again_makes_its_site_a_miss(
 def test_pages_past_their_age_limit_are_fetched_again(
     fixture_web: SessionWeb, tmp_path: Path
 ) -> None:
-    websites = _websites(fixture_web, 3)
+    websites = static_websites(fixture_web.generated, 3)
     cache = tmp_path / "cache.sqlite3"
     _scrape(fixture_web, websites, cache)
     time.sleep(0.3)

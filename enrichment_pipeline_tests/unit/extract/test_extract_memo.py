@@ -10,6 +10,7 @@ import pytest
 from enrichment_pipeline.core.extract import extract_page
 from enrichment_pipeline.core.extract import memo as memo_module
 from enrichment_pipeline.core.extract.memo import ExtractionMemo
+from enrichment_pipeline.core.storage.cache_db import open_cache_db
 from enrichment_pipeline_tests.fixtures.web import generate_businesses, render_site
 
 WHEN = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
@@ -69,5 +70,7 @@ def test_a_damaged_row_is_a_miss_not_an_error(tmp_path: Path) -> None:
     memo = ExtractionMemo(tmp_path / "cache.sqlite3")
     memo.put(url, "US", WHEN, False, extract_page(html, url))
     memo.flush()
-    memo._con.execute("UPDATE page_extractions SET data = x'00ff'")
+    con = open_cache_db(tmp_path / "cache.sqlite3")  # damaged behind the memo's back
+    con.execute("UPDATE page_extractions SET data = x'00ff'")
+    con.close()
     assert memo.get(url, "US", WHEN, False) is None
